@@ -3,8 +3,11 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["provider/**/*.test.ts", "sdk/**/*.test.ts", "test/**/*.test.ts"],
+    // Pulumi's closure serializer uses the inspector; separate processes keep it and the
+    // Automation API (one inline update per process) out of each other's way.
     pool: "forks",
     globalSetup: ["test/support/global-setup.ts"],
+    reporters: ["default", "./test/support/summary-reporter.ts"],
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

@@ -44,8 +44,18 @@ export interface CheckOptions {
 function show(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (value === null) return "null";
-  if (typeof value === "object") return Array.isArray(value) ? "an array" : "an object";
-  return String(value);
+  switch (typeof value) {
+    case "object":
+      return Array.isArray(value) ? "an array" : "an object";
+    case "function":
+      return "a function";
+    case "symbol":
+      return value.toString();
+    case "undefined":
+      return "undefined";
+    default:
+      return String(value satisfies number | boolean | bigint);
+  }
 }
 
 const KEY_ID_RULE = "a KMS key id is 36 characters: lower-case letters and digits as 8-4-4-4-12, e.g. 0d0466b0-e727-4d9c-b35d-f84bb474a37f";

@@ -42,19 +42,21 @@ export interface CheckOptions {
 }
 
 function show(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (value === null) return "null";
   switch (typeof value) {
-    case "object":
-      return Array.isArray(value) ? "an array" : "an object";
-    case "function":
-      return "a function";
-    case "symbol":
-      return value.toString();
+    case "string":
+      return JSON.stringify(value);
+    case "number":
+    case "boolean":
+    case "bigint":
+      return `${value}`;
     case "undefined":
       return "undefined";
+    case "symbol":
+      return value.toString();
+    case "function":
+      return "a function";
     default:
-      return String(value satisfies number | boolean | bigint);
+      return value === null ? "null" : Array.isArray(value) ? "an array" : "an object";
   }
 }
 

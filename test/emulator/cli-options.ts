@@ -1,0 +1,123 @@
+// Command-line and environment parsing of the emulator CLI, apart from cli.ts so it can be tested
+// without starting a process.
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { seedFileSchema } from "./admin-api.js";
+import {
+  DEFAULT_ACCESS_KEY,
+  DEFAULT_CLOCK_SKEW_SECONDS,
+  DEFAULT_PROJECT_ID,
+  DEFAULT_SECRET_KEY,
+  DEFAULT_TOKEN,
+  type AkSkCredential,
+  type TokenCredential,
+} from "./config.js";
+import type { EmulatorOptions } from "./server.js";
+
+/** A bad flag, env value or seed file; the CLI prints it with the usage and exits 2. */
+export class UsageError extends Error {}
+
+/** The `--help` text. */
+export const USAGE = `Usage: huaweicloud-kms-emulator [options]
+
+  --port <n>                 port to listen on, 0 = any free port   [KMS_EMULATOR_PORT, default 0]
+  --host <addr>              address to bind                         [KMS_EMULATOR_HOST, default 127.0.0.1]
+  --seed <file.json>         keys to start with                      [KMS_EMULATOR_SEED]
+  --access-key <ak>          accepted access key                     [KMS_EMULATOR_ACCESS_KEY, default ${DEFAULT_ACCESS_KEY}]
+  --secret-key <sk>          its secret key                          [KMS_EMULATOR_SECRET_KEY, default ${DEFAULT_SECRET_KEY}]
+  --security-token <t>       require this X-Security-Token with the AK [KMS_EMULATOR_SECURITY_TOKEN]
+  --token <t>                accepted X-Auth-Token, repeatable       [KMS_EMULATOR_TOKENS, comma-separated, default ${DEFAULT_TOKEN}]
+  --project-id <id>          project of keys created without one     [KMS_EMULATOR_PROJECT_ID, default ${DEFAULT_PROJECT_ID}]
+  --bind-project             credentials may only call --project-id  [KMS_EMULATOR_BIND_PROJECT=1]
+  --rate-limit <req/s>       throttle with 429 APIG.0308             [KMS_EMULATOR_RATE_LIMIT]
+  --clock-skew <seconds>     allowed X-Sdk-Date skew                 [KMS_EMULATOR_CLOCK_SKEW_SECONDS, default ${DEFAULT_CLOCK_SKEW_SECONDS}]
+  --loose-types              rotation status fields as strings       [KMS_EMULATOR_LOOSE_TYPES=1]
+  --random-seed <n>          seed for fault probabilities            [KMS_EMULATOR_RANDOM_SEED]
+  -h, --help                 this text
+`;
+
+function fail(message: string): never {
+  throw new UsageError(message);
+}
+
+function numberOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined || value === "") return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) fail(`${name} must be a non-negative number, got ${value}`);
+  return n;
+}
+
+function flag(value: boolean | undefined, env: string | undefined): boolean {
+  return value === true || env === "1" || env === "true";
+}
+
+/** Turns argv and the environment into emulator options (flags win over env). */
+export function optionsFromArgs(argv: readonly string[], env: NodeJS.ProcessEnv): EmulatorOptions | "help" {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        port: { type: "string" },
+        host: { type: "string" },
+        seed: { type: "string" },
+        "access-key": { type: "string" },
+        "secret-key": { type: "string" },
+        "security-token": { type: "string" },
+        token: { type: "string", multiple: true },
+        "project-id": { type: "string" },
+        "bind-project": { type: "boolean" },
+        "rate-limit": { type: "string" },
+        "clock-skew": { type: "string" },
+        "loose-types": { type: "boolean" },
+        "random-seed": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (err) {
+    fail(err instanceof Error ? err.message : String(err));
+  }
+  if (values.help === true) return "help";
+
+  const projectId = values["project-id"] ?? env.KMS_EMULATOR_PROJECT_ID ?? DEFAULT_PROJECT_ID;
+  const bound = flag(values["bind-project"], env.KMS_EMULATOR_BIND_PROJECT) ? { projectId } : {};
+  const securityToken = values["security-token"] ?? env.KMS_EMULATOR_SECURITY_TOKEN;
+  const credential: AkSkCredential = {
+    accessKey: values["access-key"] ?? env.KMS_EMULATOR_ACCESS_KEY ?? DEFAULT_ACCESS_KEY,
+    secretKey: values["secret-key"] ?? env.KMS_EMULATOR_SECRET_KEY ?? DEFAULT_SECRET_KEY,
+    ...(securityToken ? { securityToken } : {}),
+    ...bound,
+  };
+  const tokenList = values.token ?? env.KMS_EMULATOR_TOKENS?.split(",").map((t) => t.trim()).filter((t) => t !== "");
+  const tokens: TokenCredential[] = (tokenList && tokenList.length > 0 ? tokenList : [DEFAULT_TOKEN]).map((token) => ({
+    token,
+    ...bound,
+  }));
+
+  const seedPath = values.seed ?? env.KMS_EMULATOR_SEED;
+  let seed: EmulatorOptions["seed"];
+  if (seedPath) {
+    try {
+      seed = seedFileSchema.parse(JSON.parse(readFileSync(seedPath, "utf8")));
+    } catch (err) {
+      fail(`cannot load seed file ${seedPath}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  const rateLimit = numberOption("--rate-limit", values["rate-limit"] ?? env.KMS_EMULATOR_RATE_LIMIT);
+  if (rateLimit === 0) fail("--rate-limit must be positive");
+  const randomSeed = numberOption("--random-seed", values["random-seed"] ?? env.KMS_EMULATOR_RANDOM_SEED);
+  const clockSkewSeconds = numberOption("--clock-skew", values["clock-skew"] ?? env.KMS_EMULATOR_CLOCK_SKEW_SECONDS);
+
+  return {
+    port: numberOption("--port", values.port ?? env.KMS_EMULATOR_PORT) ?? 0,
+    host: values.host ?? env.KMS_EMULATOR_HOST ?? "127.0.0.1",
+    credentials: [credential],
+    tokens,
+    defaultProjectId: projectId,
+    looseTypes: flag(values["loose-types"], env.KMS_EMULATOR_LOOSE_TYPES),
+    ...(seed ? { seed } : {}),
+    ...(rateLimit === undefined ? {} : { rateLimit }),
+    ...(randomSeed === undefined ? {} : { randomSeed }),
+    ...(clockSkewSeconds === undefined ? {} : { clockSkewSeconds }),
+  };
+}

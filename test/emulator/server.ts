@@ -1,0 +1,296 @@
+// HTTP wiring: routes requests to the admin API or through faults, throttling, authentication
+// and the KMS handlers, and records every API request.
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { KMS_OPERATIONS, type KmsOperation } from "../../provider/kms/kms-rules.js";
+import { applySeed, handleAdmin, isLoopbackAddress, type AdminContext, type SeedFile } from "./admin-api.js";
+import { authenticate } from "./auth.js";
+import {
+  DEFAULT_ACCESS_KEY,
+  DEFAULT_CLOCK_SKEW_SECONDS,
+  DEFAULT_PROJECT_ID,
+  DEFAULT_SECRET_KEY,
+  DEFAULT_TOKEN,
+  type AkSkCredential,
+  type AuthConfig,
+  type TokenCredential,
+} from "./config.js";
+import { FaultInjector, seededRandom, type FaultAction } from "./faults.js";
+import { handleKmsOperation, peekKeyId, type Outcome } from "./kms-handlers.js";
+import { KmsState } from "./kms-state.js";
+import { TokenBucket } from "./rate-limiter.js";
+import { loggableBody, RequestLog, type RequestLogEntry } from "./request-log.js";
+
+/** Options of {@link startEmulator}; everything has a documented default. */
+export interface EmulatorOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Keys to start with. */
+  seed?: SeedFile;
+  /** Accepted AK/SK pairs; default the demo pair. */
+  credentials?: AkSkCredential | readonly AkSkCredential[];
+  /** Accepted `X-Auth-Token`s; default the demo token. */
+  tokens?: readonly (string | TokenCredential)[];
+  /** Requests per second before 429 APIG.0308; default unlimited. */
+  rateLimit?: number;
+  /** Allowed `X-Sdk-Date` skew; default 900 s. */
+  clockSkewSeconds?: number;
+  /** Answer get-key-rotation-status with strings (`"true"`, `"90"`, ms as a string). */
+  looseTypes?: boolean;
+  /** Project of keys created without one; default {@link DEFAULT_PROJECT_ID}. */
+  defaultProjectId?: string;
+  /** Seed of the PRNG behind fault probabilities and jitter; default non-deterministic. */
+  randomSeed?: number;
+  /** Clock in epoch milliseconds, for signature skew and rotation timestamps; default Date.now. */
+  now?: () => number;
+}
+
+/** A started emulator. */
+export interface RunningEmulator {
+  /** e.g. `http://127.0.0.1:40123`. */
+  url: string;
+  port: number;
+  /** Stops listening, drops open connections (hanging ones too) and resolves when closed. */
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const API_PATH = /^\/v1\.0\/([^/]+)\/kms\/([^/]+)\/?$/;
+
+function authConfig(options: EmulatorOptions): AuthConfig {
+  const credentials =
+    options.credentials === undefined
+      ? [{ accessKey: DEFAULT_ACCESS_KEY, secretKey: DEFAULT_SECRET_KEY }]
+      : Array.isArray(options.credentials)
+        ? (options.credentials as readonly AkSkCredential[])
+        : [options.credentials as AkSkCredential];
+  const tokens = (options.tokens ?? [DEFAULT_TOKEN]).map((t) => (typeof t === "string" ? { token: t } : t));
+  return { credentials, tokens, clockSkewSeconds: options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS };
+}
+
+function isOperation(value: string): value is KmsOperation {
+  return (KMS_OPERATIONS as readonly string[]).includes(value);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on("end", () => {
+      resolve(size <= MAX_BODY_BYTES ? Buffer.concat(chunks) : undefined);
+    });
+    req.on("error", reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = body === undefined ? "" : JSON.stringify(body);
+  res.writeHead(status, {
+    "Content-Type": "application/json;charset=UTF-8",
+    "X-Request-Id": randomUUID(),
+    ...headers,
+  });
+  res.end(text);
+}
+
+function errorBody(code: string, message: string): unknown {
+  return { error: { error_code: code, error_msg: message } };
+}
+
+/** Starts an emulator on `host:port` and resolves once it listens. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const now = options.now ?? Date.now;
+  const state = new KmsState(options.defaultProjectId ?? DEFAULT_PROJECT_ID, now);
+  const log = new RequestLog();
+  const faults = new FaultInjector(options.randomSeed === undefined ? Math.random : seededRandom(options.randomSeed));
+  const auth = authConfig(options);
+  const looseTypes = options.looseTypes ?? false;
+  const newBucket = (): TokenBucket | undefined =>
+    options.rateLimit === undefined ? undefined : new TokenBucket(options.rateLimit);
+  let bucket = newBucket();
+  if (options.seed) applySeed(state, options.seed);
+
+  const admin: AdminContext = {
+    state,
+    log,
+    faults,
+    reset() {
+      state.clear();
+      log.clear();
+      faults.clear();
+      bucket = newBucket();
+    },
+  };
+  // Cancels latency sleeps and releases hanging requests when the emulator closes.
+  const closing = new AbortController();
+  const hanging = new Set<Socket>();
+
+  async function serveAdmin(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const forwarded = req.headers.forwarded !== undefined || req.headers["x-forwarded-for"] !== undefined;
+    if (!isLoopbackAddress(req.socket.remoteAddress) || forwarded) {
+      send(res, 403, errorBody("EMULATOR.ADMIN", "the admin API is only served to loopback peers"));
+      return;
+    }
+    const body = await readBody(req);
+    const out = handleAdmin(admin, req.method ?? "GET", path.slice("/__admin".length), body?.toString("utf8") ?? "");
+    send(res, out.status, out.body);
+  }
+
+  function answer(res: ServerResponse, entry: RequestLogEntry, outcome: Outcome, headers?: Record<string, string>): void {
+    entry.status = outcome.ok ? 200 : outcome.status;
+    if (!outcome.ok) entry.errorCode = outcome.code;
+    send(res, entry.status, outcome.ok ? outcome.body : errorBody(outcome.code, outcome.message), headers);
+  }
+
+  function faultOutcome(action: FaultAction & { kind: "status" }): { outcome: Outcome; headers: Record<string, string> } {
+    const code =
+      action.errorCode ?? (action.status === 429 ? "APIG.0308" : action.status === 503 ? "KMS.0104" : "KMS.0101");
+    const retryAfter = action.retryAfter ?? (action.status === 429 ? 1 : undefined);
+    return {
+      outcome: { ok: false, status: action.status, code, message: action.errorMsg ?? `Injected fault: HTTP ${action.status}` },
+      headers: retryAfter === undefined ? {} : { "Retry-After": String(retryAfter) },
+    };
+  }
+
+  async function serveApi(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
+    const body = await readBody(req);
+    const raw = body?.toString("utf8") ?? "";
+    const match = API_PATH.exec(path);
+    const [, projectId, operation] = match ?? [];
+    const keyId = peekKeyId(raw);
+    const entry = log.record({
+      operation: operation ?? path,
+      ...(keyId === undefined ? {} : { keyId }),
+      ...(projectId === undefined ? {} : { projectId }),
+      body: loggableBody(raw),
+      status: 0,
+      at: new Date(now()).toISOString(),
+    });
+    if (projectId === undefined || operation === undefined || !isOperation(operation) || req.method !== "POST") {
+      answer(res, entry, {
+        ok: false,
+        status: 404,
+        code: "APIG.0101",
+        message: "The API does not exist or has not been published in the environment",
+      });
+      return;
+    }
+
+    const decision = faults.decide(operation, keyId);
+    if (decision.delayMs > 0) await sleep(decision.delayMs, undefined, { signal: closing.signal });
+    const action = decision.action;
+    if (action?.kind === "reset-before") {
+      req.socket.destroy();
+      return;
+    }
+    if (action?.kind === "hang") {
+      hanging.add(req.socket);
+      req.socket.once("close", () => hanging.delete(req.socket));
+      return;
+    }
+    if (action?.kind === "status" && action.afterApply !== true) {
+      const { outcome, headers } = faultOutcome(action);
+      answer(res, entry, outcome, headers);
+      return;
+    }
+
+    const throttled = bucket?.take();
+    if (throttled && !throttled.ok) {
+      answer(
+        res,
+        entry,
+        {
+          ok: false,
+          status: 429,
+          code: "APIG.0308",
+          message: `The throttling threshold has been reached: policy user over ratelimit, limit:${options.rateLimit ?? 0}, time:1 second`,
+        },
+        { "Retry-After": String(throttled.retryAfterSeconds) },
+      );
+      return;
+    }
+
+    const authResult = authenticate(
+      {
+        method: "POST",
+        path,
+        query: [...new URLSearchParams(query).entries()],
+        headers: req.headers,
+        body: body ?? Buffer.alloc(0),
+        projectId,
+      },
+      auth,
+      now(),
+    );
+    if (!authResult.ok) {
+      answer(res, entry, authResult);
+      return;
+    }
+    const outcome =
+      body === undefined
+        ? ({ ok: false, status: 400, code: "KMS.0202", message: "Invalid request body: larger than 1 MiB" } as const)
+        : handleKmsOperation(state, operation, projectId, raw, { looseTypes });
+
+    if (action?.kind === "reset-after") {
+      // The change is applied but the answer is lost: what a client sees when a connection dies mid-flight.
+      req.socket.destroy();
+      return;
+    }
+    if (action?.kind === "status") {
+      const { outcome: injected, headers } = faultOutcome(action);
+      answer(res, entry, injected, headers);
+      return;
+    }
+    answer(res, entry, outcome);
+  }
+
+  const server = createServer((req, res) => {
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const path = q === -1 ? url : url.slice(0, q);
+    const query = q === -1 ? "" : url.slice(q + 1);
+    const served = path === "/__admin" || path.startsWith("/__admin/") ? serveAdmin(req, res, path) : serveApi(req, res, path, query);
+    served.catch((err: unknown) => {
+      if (closing.signal.aborted) {
+        req.socket.destroy();
+        return;
+      }
+      if (!res.headersSent) send(res, 500, errorBody("KMS.0100", `Emulator error: ${String(err)}`));
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  // A wildcard bind is reachable on loopback; that is the address clients on this machine want.
+  const host = options.host === undefined || options.host === "0.0.0.0" || options.host === "::" ? "127.0.0.1" : options.host;
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        closing.abort();
+        for (const socket of hanging) socket.destroy();
+        server.close((err) => {
+          if (err) reject(err);
+          else resolve();
+        });
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,309 @@
+// The one place that decides where the KMS client talks to and with which credentials. Every
+// adapter (resource provider, CLI, tests against the emulator) goes through resolveKmsConfig so
+// that precedence, defaults and error messages are the same everywhere.
+
+export { createRedactor, redact, redactHeaders, REDACTED, type Redactor } from "./redact.js";
+
+/** Settings a caller may give explicitly (all optional; missing ones come from config or env). */
+export interface KmsSettings {
+  region: string;
+  projectId: string;
+  accessKey: string;
+  secretKey: string;
+  securityToken: string;
+  authToken: string;
+  endpoint: string;
+  /** Retries after the first attempt (0 disables retrying). */
+  maxRetries: number | string;
+  requestTimeoutMs: number;
+  deadlineMs: number;
+  maxConcurrency: number;
+}
+
+export type KmsCredentials =
+  | { kind: "aksk"; accessKey: string; secretKey: string; securityToken?: string }
+  | { kind: "token"; token: string };
+
+/** Everything the client needs, resolved and validated. */
+export interface KmsClientConfig {
+  /** `https://host[:port][/prefix]`, no trailing slash. */
+  endpoint: string;
+  region?: string;
+  projectId: string;
+  credentials: KmsCredentials;
+  /** Retries after the first attempt; a call makes at most `maxRetries + 1` attempts. */
+  maxRetries: number;
+  /** Per-attempt limit for a complete response. */
+  requestTimeoutMs: number;
+  /** Overall limit for one logical call, retries and waits included. */
+  deadlineMs: number;
+  /** Requests in flight per origin across the process. */
+  maxConcurrency: number;
+  /** Where each resolved setting came from (e.g. `env HW_REGION_NAME`), for diagnostics. */
+  sources?: Partial<Record<StringSetting | "maxRetries", string>>;
+}
+
+export interface KmsConfigSources {
+  explicit?: Partial<KmsSettings>;
+  /** Reads a stack config value by full key, e.g. `huaweicloud-kms:region`. */
+  stackConfig?: (key: string) => string | undefined;
+  /** Environment; `process.env` when omitted. */
+  env?: Record<string, string | undefined>;
+}
+
+export const DEFAULT_MAX_RETRIES = 5;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_DEADLINE_MS = 120_000;
+export const DEFAULT_MAX_CONCURRENCY = 10;
+export const MAX_MAX_RETRIES = 50;
+
+/** This provider's stack config namespace. */
+export const CONFIG_NAMESPACE = "huaweicloud-kms";
+/** The official Huawei Cloud provider's namespace, read as a fallback. */
+export const OFFICIAL_CONFIG_NAMESPACE = "huaweicloud";
+
+type StringSetting = "region" | "projectId" | "accessKey" | "secretKey" | "securityToken" | "authToken" | "endpoint";
+type ResolvableSetting = StringSetting | "maxRetries";
+
+interface SettingSource {
+  /** Read from the official provider's namespace too. */
+  official: boolean;
+  env: readonly string[];
+  secret: boolean;
+}
+
+/** Where each setting may come from, in precedence order after explicit and stack config. */
+export const SETTING_SOURCES: Readonly<Record<ResolvableSetting, SettingSource>> = {
+  region: { official: true, env: ["HW_REGION_NAME", "OS_REGION_NAME"], secret: false },
+  projectId: { official: true, env: ["HW_PROJECT_ID", "OS_PROJECT_ID", "HUAWEICLOUD_SDK_PROJECT_ID"], secret: false },
+  accessKey: { official: true, env: ["HW_ACCESS_KEY", "OS_ACCESS_KEY", "HUAWEICLOUD_SDK_AK"], secret: true },
+  secretKey: { official: true, env: ["HW_SECRET_KEY", "OS_SECRET_KEY", "HUAWEICLOUD_SDK_SK"], secret: true },
+  securityToken: { official: false, env: ["HW_SECURITY_TOKEN"], secret: true },
+  authToken: { official: false, env: ["HW_AUTH_TOKEN", "OS_AUTH_TOKEN"], secret: true },
+  endpoint: { official: false, env: ["HW_KMS_ENDPOINT"], secret: false },
+  maxRetries: { official: false, env: ["HW_MAX_RETRIES"], secret: false },
+};
+
+/** A configuration problem; the message says every way to fix it. */
+export class KmsConfigError extends Error {
+  override readonly name = "KmsConfigError";
+  constructor(
+    /** The setting at fault, e.g. `projectId` or `credentials`. */
+    readonly setting: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Recognizes a {@link KmsConfigError} by name, so it works across realms and serialization. */
+export function isKmsConfigError(e: unknown): e is KmsConfigError {
+  return (
+    typeof e === "object" &&
+    e !== null &&
+    (e as { name?: unknown }).name === "KmsConfigError" &&
+    typeof (e as { message?: unknown }).message === "string"
+  );
+}
+
+/** Every way to provide a setting, as a sentence fragment listing them in precedence order. */
+export function waysToSet(setting: ResolvableSetting): string {
+  const src = SETTING_SOURCES[setting];
+  const flag = src.secret ? "--secret " : "";
+  const ways = [
+    `the provider argument "${setting}"`,
+    `"pulumi config set ${flag}${CONFIG_NAMESPACE}:${setting} <value>"`,
+  ];
+  if (src.official) ways.push(`"pulumi config set ${flag}${OFFICIAL_CONFIG_NAMESPACE}:${setting} <value>"`);
+  const envs = src.env;
+  const envText = envs.length === 1 ? `the environment variable ${envs[0] ?? ""}` : `one of the environment variables ${envs.join(", ")}`;
+  return `${ways.join(", ")} or ${envText}`;
+}
+
+interface Found {
+  value: string;
+  /** 0 explicit, 1 this namespace, 2 official namespace, 3 environment. */
+  level: number;
+  source: string;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  return trimmed === "" ? undefined : trimmed;
+}
+
+function lookup(setting: ResolvableSetting, sources: KmsConfigSources, env: Record<string, string | undefined>): Found | undefined {
+  const explicit = sources.explicit?.[setting];
+  const explicitText = typeof explicit === "number" ? String(explicit) : nonEmpty(explicit);
+  if (explicitText !== undefined) return { value: explicitText, level: 0, source: `provider argument ${setting}` };
+  const ownKey = `${CONFIG_NAMESPACE}:${setting}`;
+  const own = nonEmpty(sources.stackConfig?.(ownKey));
+  if (own !== undefined) return { value: own, level: 1, source: `stack config ${ownKey}` };
+  const src = SETTING_SOURCES[setting];
+  if (src.official) {
+    const officialKey = `${OFFICIAL_CONFIG_NAMESPACE}:${setting}`;
+    const official = nonEmpty(sources.stackConfig?.(officialKey));
+    if (official !== undefined) return { value: official, level: 2, source: `stack config ${officialKey}` };
+  }
+  for (const name of src.env) {
+    const value = nonEmpty(env[name]);
+    if (value !== undefined) return { value, level: 3, source: `env ${name}` };
+  }
+  return undefined;
+}
+
+const REGION_PATTERN = /^[a-z]{2,}(-[a-z0-9]+){1,4}$/;
+const PROJECT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Open Telekom Cloud regions, served from t-systems.com. */
+export const OTC_REGIONS: readonly string[] = ["eu-de", "eu-nl"];
+
+/** The KMS endpoint of a region (Huawei Cloud, its `.eu` domain, or Open Telekom Cloud). */
+export function endpointForRegion(region: string): string {
+  if (!REGION_PATTERN.test(region)) {
+    throw new KmsConfigError("region", `KMS region "${region}" is not a region name (expected e.g. "cn-north-4", "eu-west-101" or "eu-de").`);
+  }
+  if (OTC_REGIONS.includes(region)) return `https://kms.${region}.otc.t-systems.com`;
+  if (region === "eu-west-101") return `https://kms.${region}.myhuaweicloud.eu`;
+  return `https://kms.${region}.myhuaweicloud.com`;
+}
+
+function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return host === "localhost" || host.endsWith(".localhost") || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/**
+ * Validates and normalizes an endpoint: `https://` anywhere, `http://` only on loopback (the
+ * emulator), no credentials, query or fragment; an optional path prefix is kept, trailing `/` dropped.
+ */
+export function normalizeEndpoint(endpoint: string, source = "endpoint"): string {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new KmsConfigError("endpoint", `KMS endpoint "${endpoint}" (from ${source}) is not a URL; expected e.g. "https://kms.cn-north-4.myhuaweicloud.com".`);
+  }
+  const shown = `${url.protocol}//${url.host}${url.pathname}`;
+  if (url.username !== "" || url.password !== "") {
+    throw new KmsConfigError("endpoint", `KMS endpoint (from ${source}) must not contain user credentials; configure accessKey/secretKey or authToken instead.`);
+  }
+  if (url.protocol === "http:") {
+    if (!isLoopbackHost(url.hostname)) {
+      throw new KmsConfigError(
+        "endpoint",
+        `KMS endpoint "${shown}" (from ${source}) uses plain http://, which would send credentials unencrypted; use https:// (http:// is accepted only for loopback hosts such as 127.0.0.1 or localhost).`,
+      );
+    }
+  } else if (url.protocol !== "https:") {
+    throw new KmsConfigError("endpoint", `KMS endpoint "${shown}" (from ${source}) must use https://.`);
+  }
+  if (url.search !== "" || url.hash !== "") {
+    throw new KmsConfigError("endpoint", `KMS endpoint "${shown}" (from ${source}) must not have a query string or fragment.`);
+  }
+  const prefix = url.pathname.replace(/\/+$/, "");
+  return `${url.protocol}//${url.host}${prefix}`;
+}
+
+function positiveInteger(name: string, value: number | undefined, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new KmsConfigError(name, `KMS setting "${name}" must be an integer from 1 to ${max}, got ${value}.`);
+  }
+  return value;
+}
+
+function parseMaxRetries(found: Found | undefined): number {
+  if (found === undefined) return DEFAULT_MAX_RETRIES;
+  const n = /^\d+$/.test(found.value) ? Number(found.value) : Number.NaN;
+  if (!Number.isInteger(n) || n > MAX_MAX_RETRIES) {
+    throw new KmsConfigError(
+      "maxRetries",
+      `KMS setting "maxRetries" (from ${found.source}) must be a whole number from 0 to ${MAX_MAX_RETRIES}, got "${found.value}".`,
+    );
+  }
+  return n;
+}
+
+function missing(setting: ResolvableSetting, why = ""): KmsConfigError {
+  return new KmsConfigError(setting, `KMS setting "${setting}" is not set${why}. Set it with ${waysToSet(setting)}.`);
+}
+
+/**
+ * Resolves the client configuration. Each setting is taken from the first source that has it:
+ * explicit settings, stack config `huaweicloud-kms:<key>`, stack config `huaweicloud:<key>`
+ * (region, projectId, accessKey, secretKey only), then environment variables. Throws
+ * {@link KmsConfigError} naming every way to provide whatever is missing or invalid.
+ */
+export function resolveKmsConfig(sources: KmsConfigSources): KmsClientConfig {
+  const env = sources.env ?? process.env;
+  const get = (setting: ResolvableSetting): Found | undefined => lookup(setting, sources, env);
+  const found: Partial<Record<ResolvableSetting, Found>> = {};
+  for (const setting of Object.keys(SETTING_SOURCES) as ResolvableSetting[]) {
+    const f = get(setting);
+    if (f) found[setting] = f;
+  }
+
+  const projectId = found.projectId;
+  if (!projectId) throw missing("projectId", " (KMS request paths include the project id)");
+  if (!PROJECT_ID_PATTERN.test(projectId.value)) {
+    throw new KmsConfigError("projectId", `KMS projectId "${projectId.value}" (from ${projectId.source}) is not a project id (letters, digits, "-" or "_").`);
+  }
+
+  let endpoint: string;
+  const region = found.region;
+  if (region && !REGION_PATTERN.test(region.value)) {
+    throw new KmsConfigError("region", `KMS region "${region.value}" (from ${region.source}) is not a region name (expected e.g. "cn-north-4", "eu-west-101" or "eu-de").`);
+  }
+  if (found.endpoint) {
+    endpoint = normalizeEndpoint(found.endpoint.value, found.endpoint.source);
+  } else if (region) {
+    endpoint = endpointForRegion(region.value);
+  } else {
+    throw new KmsConfigError(
+      "region",
+      `Neither a KMS region nor an endpoint is set. Set the region with ${waysToSet("region")}; or set the endpoint with ${waysToSet("endpoint")}.`,
+    );
+  }
+
+  const credentials = resolveCredentials(found);
+  const explicit = sources.explicit ?? {};
+  const config: KmsClientConfig = {
+    endpoint,
+    projectId: projectId.value,
+    credentials,
+    maxRetries: parseMaxRetries(found.maxRetries),
+    requestTimeoutMs: positiveInteger("requestTimeoutMs", explicit.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS, 3_600_000),
+    deadlineMs: positiveInteger("deadlineMs", explicit.deadlineMs, DEFAULT_DEADLINE_MS, 86_400_000),
+    maxConcurrency: positiveInteger("maxConcurrency", explicit.maxConcurrency, DEFAULT_MAX_CONCURRENCY, 1000),
+    sources: Object.fromEntries(Object.entries(found).map(([k, f]) => [k, f.source])),
+  };
+  if (region) config.region = region.value;
+  return config;
+}
+
+function resolveCredentials(found: Partial<Record<ResolvableSetting, Found>>): KmsCredentials {
+  const { accessKey, secretKey, securityToken, authToken } = found;
+  const akskLevel = Math.min(accessKey?.level ?? Infinity, secretKey?.level ?? Infinity);
+  // The credential configured closest to the user wins; on a tie AK/SK (the default) does.
+  if (authToken && authToken.level < akskLevel) return { kind: "token", token: authToken.value };
+  if (accessKey && secretKey) {
+    const creds: KmsCredentials = { kind: "aksk", accessKey: accessKey.value, secretKey: secretKey.value };
+    if (securityToken) creds.securityToken = securityToken.value;
+    return creds;
+  }
+  if (authToken) return { kind: "token", token: authToken.value };
+  if (accessKey) throw missing("secretKey", ` (accessKey is set from ${accessKey.source})`);
+  if (secretKey) throw missing("accessKey", ` (secretKey is set from ${secretKey.source})`);
+  throw new KmsConfigError(
+    "credentials",
+    `No KMS credentials are set. Either set an access key pair — accessKey with ${waysToSet("accessKey")}; and secretKey with ${waysToSet("secretKey")} (plus securityToken with ${waysToSet("securityToken")} for temporary credentials) — or set authToken with ${waysToSet("authToken")}.`,
+  );
+}
+
+/** The secret values of a configuration, for {@link createRedactor}. */
+export function secretsOf(config: Pick<KmsClientConfig, "credentials">): string[] {
+  const c = config.credentials;
+  return c.kind === "aksk" ? [c.accessKey, c.secretKey, ...(c.securityToken ? [c.securityToken] : [])] : [c.token];
+}

@@ -1,8 +1,9 @@
 // Proves the chain this project stands on: Node >= 22 → real Pulumi CLI → Automation API →
 // dynamic provider, with a trivial resource and nothing of this project's own.
 import * as pulumi from "@pulumi/pulumi";
-import { LocalWorkspace, type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { opsRecorder } from "../support/engine-events.js";
 import { createPulumiSandbox, type PulumiSandbox } from "../support/pulumi-env.js";
 
 interface EchoInputs {
@@ -25,18 +26,6 @@ class Echo extends pulumi.dynamic.Resource {
   constructor(name: string, message: string) {
     super(echoProvider, name, { message, length: undefined }, {}, "echo");
   }
-}
-
-/** Collects "<op> <type>" for every resource step except the stack and default providers. */
-function opsRecorder(): { onEvent: (e: EngineEvent) => void; ops: string[] } {
-  const ops: string[] = [];
-  return {
-    ops,
-    onEvent: (e) => {
-      const meta = e.resOutputsEvent?.metadata;
-      if (meta && meta.type !== "pulumi:pulumi:Stack" && !meta.type.startsWith("pulumi:providers:")) ops.push(`${meta.op} ${meta.type}`);
-    },
-  };
 }
 
 describe("engine chain", () => {
@@ -76,7 +65,7 @@ describe("engine chain", () => {
     const result = await stack.up({ onEvent: rec.onEvent });
     expect(result.summary.result).toBe("succeeded");
     expect(result.summary.resourceChanges).toEqual({ create: 2 });
-    expect(rec.ops).toEqual(["create pulumi-nodejs:dynamic/echo:Resource"]);
+    expect(rec.ops).toEqual(["create hello"]);
     expect(result.outputs.length?.value).toBe(11);
   });
 
@@ -104,7 +93,7 @@ describe("engine chain", () => {
     const rec = opsRecorder();
     const result = await stack.destroy({ onEvent: rec.onEvent });
     expect(result.summary.resourceChanges).toEqual({ delete: 2 });
-    expect(rec.ops).toEqual(["delete pulumi-nodejs:dynamic/echo:Resource"]);
+    expect(rec.ops).toEqual(["delete hello"]);
     const state = await stack.exportStack();
     expect((state.deployment as { resources?: unknown[] }).resources ?? []).toHaveLength(0);
   });

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
@@ -29,7 +29,11 @@ export async function createPulumiSandbox(prefix = "pulumi-kms-test-"): Promise<
   const home = join(root, "home");
   const stateDir = join(root, "state");
   const workDir = join(root, "work");
-  for (const dir of [home, stateDir, workDir]) mkdirSync(dir);
+  const nodePath = join(root, "node_path");
+  for (const dir of [home, stateDir, workDir, nodePath]) mkdirSync(dir);
+  // The serialized provider loads "pulumi-huaweicloud-kms/dynamic-runtime" by name from inside
+  // @pulumi/pulumi, as it would in a user's node_modules; this link makes the repo that package.
+  symlinkSync(repoRoot, join(nodePath, "pulumi-huaweicloud-kms"), "dir");
 
   const nodeBin = dirname(process.execPath);
   const envVars: Record<string, string> = {
@@ -40,7 +44,7 @@ export async function createPulumiSandbox(prefix = "pulumi-kms-test-"): Promise<
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_SKIP_CONFIRMATIONS: "true",
     // The dynamic-provider shim resolves @pulumi/pulumi from its working directory or NODE_PATH.
-    NODE_PATH: join(repoRoot, "node_modules"),
+    NODE_PATH: [nodePath, join(repoRoot, "node_modules")].join(":"),
     // The CLI's plugins (the dynamic-provider shim) must run on the same Node as the tests.
     PATH: [binDir, nodeBin, join(repoRoot, "node_modules", ".bin"), process.env.PATH ?? ""].join(":"),
     HTTP_PROXY: "http://127.0.0.1:9",

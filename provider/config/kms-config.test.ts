@@ -65,9 +65,7 @@ describe("precedence: explicit → huaweicloud-kms: → huaweicloud: → environ
       [3, "env"],
     ] as const)(`${row.setting}: with sources from level %i down, %s wins`, (level, winner) => {
       const s = fullSources(level, row.setting, row.env);
-      const explicit = { ...base.explicit, ...s.explicit };
-      delete (explicit as Record<string, string>)[row.setting];
-      Object.assign(explicit, s.explicit);
+      const explicit = { ...Object.fromEntries(Object.entries(base.explicit ?? {}).filter(([k]) => k !== row.setting)), ...s.explicit };
       const cfg = resolveKmsConfig({ explicit, stackConfig: stack(s.stack), env: s.env });
       const got =
         row.setting === "region"

@@ -1,0 +1,48 @@
+// Builds the exact bytes of one KMS call: URL, body and authenticated headers. Kept apart from
+// the client so that what is signed can be checked against the official signer on its own.
+import { authorizationHeader, formatSdkDate } from "../transport/aksk-signer.js";
+import type { KmsClientConfig } from "../config/kms-config.js";
+import type { KmsOperation } from "./kms-rules.js";
+
+/** A request ready to send. */
+export interface KmsWireRequest {
+  url: URL;
+  /** Exactly the bytes that were signed. */
+  body: string;
+  headers: Record<string, string>;
+}
+
+/** `{endpoint}/v1.0/{projectId}/kms/{operation}`. */
+export function kmsOperationUrl(config: Pick<KmsClientConfig, "endpoint" | "projectId">, operation: KmsOperation): URL {
+  return new URL(`${config.endpoint}/v1.0/${encodeURIComponent(config.projectId)}/kms/${operation}`);
+}
+
+/**
+ * Serializes the payload and authenticates the request: AK/SK signs every header sent
+ * (`Content-Type`, `Host` with a non-default port, `X-Sdk-Date`, `X-Project-Id`, and
+ * `X-Security-Token` for temporary credentials) over the exact body; token mode sends
+ * `X-Auth-Token` instead. `date` becomes `X-Sdk-Date`, so each attempt is signed afresh.
+ */
+export function buildKmsRequest(
+  config: Pick<KmsClientConfig, "endpoint" | "projectId" | "credentials">,
+  operation: KmsOperation,
+  payload: Readonly<Record<string, string | number>>,
+  date: Date,
+): KmsWireRequest {
+  const url = kmsOperationUrl(config, operation);
+  const body = JSON.stringify(payload);
+  const headers: Record<string, string> = {
+    "Content-Type": "application/json",
+    Host: url.host,
+    "X-Project-Id": config.projectId,
+  };
+  const creds = config.credentials;
+  if (creds.kind === "token") {
+    headers["X-Auth-Token"] = creds.token;
+    return { url, body, headers };
+  }
+  headers["X-Sdk-Date"] = formatSdkDate(date);
+  if (creds.securityToken !== undefined) headers["X-Security-Token"] = creds.securityToken;
+  headers.Authorization = authorizationHeader({ method: "POST", path: url.pathname, headers: { ...headers }, body }, creds);
+  return { url, body, headers };
+}

@@ -1,0 +1,162 @@
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { optionsFromArgs, UsageError } from "./cli-options.js";
+import { DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY, DEFAULT_TOKEN } from "./config.js";
+import { callKms, errorOf } from "./kms-test-client.js";
+
+const KEY = "0d0466b0-e727-4d9c-b35d-f84bb474a37f";
+const root = resolve(__dirname, "../..");
+
+describe("optionsFromArgs", () => {
+  it("defaults to the demo credentials on an ephemeral loopback port", () => {
+    expect(optionsFromArgs([], {})).toEqual({
+      port: 0,
+      host: "127.0.0.1",
+      credentials: [{ accessKey: DEFAULT_ACCESS_KEY, secretKey: DEFAULT_SECRET_KEY }],
+      tokens: [{ token: DEFAULT_TOKEN }],
+      defaultProjectId: DEFAULT_PROJECT_ID,
+      looseTypes: false,
+    });
+  });
+
+  it("reads the environment, and flags win over it", () => {
+    const env = {
+      KMS_EMULATOR_PORT: "8123",
+      KMS_EMULATOR_ACCESS_KEY: "ENVAK",
+      KMS_EMULATOR_SECRET_KEY: "envsk",
+      KMS_EMULATOR_SECURITY_TOKEN: "sts",
+      KMS_EMULATOR_TOKENS: "t1, t2",
+      KMS_EMULATOR_PROJECT_ID: "p1",
+      KMS_EMULATOR_BIND_PROJECT: "1",
+      KMS_EMULATOR_RATE_LIMIT: "5",
+      KMS_EMULATOR_CLOCK_SKEW_SECONDS: "60",
+      KMS_EMULATOR_LOOSE_TYPES: "true",
+      KMS_EMULATOR_RANDOM_SEED: "9",
+    };
+    expect(optionsFromArgs([], env)).toEqual({
+      port: 8123,
+      host: "127.0.0.1",
+      credentials: [{ accessKey: "ENVAK", secretKey: "envsk", securityToken: "sts", projectId: "p1" }],
+      tokens: [
+        { token: "t1", projectId: "p1" },
+        { token: "t2", projectId: "p1" },
+      ],
+      defaultProjectId: "p1",
+      looseTypes: true,
+      rateLimit: 5,
+      clockSkewSeconds: 60,
+      randomSeed: 9,
+    });
+    const flagged = optionsFromArgs(["--port", "9000", "--access-key", "FLAGAK", "--token", "a", "--token", "b"], env);
+    expect(flagged).toMatchObject({ port: 9000, credentials: [{ accessKey: "FLAGAK" }], tokens: [{ token: "a" }, { token: "b" }] });
+  });
+
+  it("throws UsageError on unknown flags, bad numbers and bad seed files", () => {
+    expect(() => optionsFromArgs(["--nope"], {})).toThrow(UsageError);
+    expect(() => optionsFromArgs(["--port", "x"], {})).toThrow(UsageError);
+    expect(() => optionsFromArgs(["--rate-limit", "0"], {})).toThrow(UsageError);
+    expect(() => optionsFromArgs(["--seed", "/nonexistent/seed.json"], {})).toThrow(UsageError);
+    expect(optionsFromArgs(["--help"], {})).toBe("help");
+  });
+});
+
+describe("the CLI process", () => {
+  let outDir: string;
+  let cliJs: string;
+  const children: ChildProcessWithoutNullStreams[] = [];
+
+  // The real compiler and a real node process, like `npm run emulator`, without touching dist/.
+  beforeAll(async () => {
+    outDir = mkdtempSync(join(tmpdir(), "kms-emulator-cli-"));
+    // The project's own compiler options, limited to the CLI and what it imports.
+    const config = join(outDir, "tsconfig.json");
+    writeFileSync(
+      config,
+      JSON.stringify({
+        extends: join(root, "tsconfig.json"),
+        compilerOptions: {
+          outDir,
+          noEmit: false,
+          declaration: false,
+          sourceMap: false,
+          typeRoots: [join(root, "node_modules/@types")],
+        },
+        files: [join(root, "test/emulator/cli.ts")],
+        include: [],
+      }),
+    );
+    await promisify(execFile)(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", config], { cwd: root });
+    cliJs = join(outDir, "test/emulator/cli.js");
+  });
+  afterAll(() => {
+    for (const c of children) c.kill("SIGKILL");
+    rmSync(outDir, { recursive: true, force: true });
+  });
+
+  function start(args: string[], env: Record<string, string> = {}): { child: ChildProcessWithoutNullStreams; firstLine: Promise<string> } {
+    const child = spawn(process.execPath, [cliJs, ...args], {
+      env: { ...process.env, NODE_PATH: join(root, "node_modules"), ...env },
+    });
+    children.push(child);
+    const lines = createInterface({ input: child.stdout });
+    const firstLine = new Promise<string>((resolveLine, reject) => {
+      lines.once("line", resolveLine);
+      child.once("exit", (code) => {
+        reject(new Error(`exited with ${String(code)} before printing`));
+      });
+    });
+    // Tests that expect an early exit never await the line.
+    firstLine.catch(() => undefined);
+    return { child, firstLine };
+  }
+
+  const exitCode = (child: ChildProcessWithoutNullStreams): Promise<number | null> =>
+    // "close" rather than "exit": stdio is fully read by then.
+    child.exitCode !== null && child.stdout.closed ? Promise.resolve(child.exitCode) : new Promise((r) => child.once("close", (code) => r(code)));
+
+  it("--port 0 prints the URL as its first line, serves the API and stops on SIGTERM", async () => {
+    const { child, firstLine } = start(["--port", "0"]);
+    const line = await firstLine;
+    expect(line).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+$/);
+    const url = line.slice("listening on ".length);
+    await fetch(`${url}/__admin/keys/${KEY}`, { method: "PUT", body: "{}" });
+    expect((await callKms(url, "describe-key", { key_id: KEY })).status).toBe(200);
+    child.kill("SIGTERM");
+    expect(await exitCode(child)).toBe(0);
+  });
+
+  it("takes a seed file, credentials and loose types from flags; stops on SIGINT", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kms-emulator-seed-"));
+    const seed = join(dir, "seed.json");
+    writeFileSync(seed, JSON.stringify({ keys: [{ keyId: KEY, rotationEnabled: true, rotationInterval: 60 }] }));
+    try {
+      const { child, firstLine } = start(
+        ["--seed", seed, "--loose-types", "--token", "ci-token", "--access-key", "CIAK", "--secret-key", "ci-sk"],
+        { KMS_EMULATOR_PORT: "0" },
+      );
+      const url = (await firstLine).slice("listening on ".length);
+      const status = await callKms(url, "get-key-rotation-status", { key_id: KEY }, { accessKey: "CIAK", secretKey: "ci-sk" });
+      expect(status.json).toMatchObject({ key_rotation_enabled: "true", rotation_interval: "60" });
+      expect((await callKms(url, "describe-key", { key_id: KEY }, { auth: "token", token: "ci-token" })).status).toBe(200);
+      expect(errorOf(await callKms(url, "describe-key", { key_id: KEY }, { auth: "token" }))?.error_code).toBe("KMS.0302");
+      expect(errorOf(await callKms(url, "describe-key", { key_id: KEY }))?.error_code).toBe("APIG.0301");
+      child.kill("SIGINT");
+      expect(await exitCode(child)).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("exits 2 with the usage on a bad flag", async () => {
+    const { child } = start(["--bogus"]);
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    expect(await exitCode(child)).toBe(2);
+    expect(stderr).toContain("Usage: huaweicloud-kms-emulator");
+  });
+});

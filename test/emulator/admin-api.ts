@@ -112,7 +112,8 @@ export function handleAdmin(ctx: AdminContext, method: string, path: string, raw
   }
 
   if (resource !== "keys" || id === undefined) return adminError(404, `no admin route ${method} /__admin${path}`);
-  const keyId = decodeURIComponent(id);
+  // Valid key ids need no percent-decoding; anything encoded is refused by the pattern.
+  const keyId = id;
   if (!KEY_ID_PATTERN.test(keyId)) return adminError(400, `invalid key id ${keyId}: it must match ${KEY_ID_PATTERN.source}`);
   const notFound = adminError(404, `no key ${keyId}`);
 

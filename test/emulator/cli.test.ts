@@ -117,7 +117,13 @@ describe("the CLI process", () => {
 
   const exitCode = (child: ChildProcessWithoutNullStreams): Promise<number | null> =>
     // "close" rather than "exit": stdio is fully read by then.
-    child.exitCode !== null && child.stdout.closed ? Promise.resolve(child.exitCode) : new Promise((r) => child.once("close", (code) => r(code)));
+    child.exitCode !== null && child.stdout.closed
+      ? Promise.resolve(child.exitCode)
+      : new Promise((r) => {
+          child.once("close", (code) => {
+            r(code);
+          });
+        });
 
   it("--port 0 prints the URL as its first line, serves the API and stops on SIGTERM", async () => {
     const { child, firstLine } = start(["--port", "0"]);

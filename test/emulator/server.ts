@@ -95,10 +95,17 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   const text = body === undefined ? "" : JSON.stringify(body);
   res.writeHead(status, {
     "Content-Type": "application/json;charset=UTF-8",
+    "Content-Length": String(Buffer.byteLength(text)),
     "X-Request-Id": randomUUID(),
     ...headers,
   });
   res.end(text);
+}
+
+function injectedMessage(status: number): string {
+  if (status === 429) return "The throttling threshold has been reached (injected fault)";
+  if (status >= 500) return `Service error, please retry (injected fault, HTTP ${status})`;
+  return `Injected fault: HTTP ${status}`;
 }
 
 function errorBody(code: string, message: string): unknown {
@@ -155,7 +162,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       action.errorCode ?? (action.status === 429 ? "APIG.0308" : action.status === 503 ? "KMS.0104" : "KMS.0101");
     const retryAfter = action.retryAfter ?? (action.status === 429 ? 1 : undefined);
     return {
-      outcome: { ok: false, status: action.status, code, message: action.errorMsg ?? `Injected fault: HTTP ${action.status}` },
+      outcome: { ok: false, status: action.status, code, message: action.errorMsg ?? injectedMessage(action.status) },
       headers: retryAfter === undefined ? {} : { "Retry-After": String(retryAfter) },
     };
   }

@@ -1,7 +1,5 @@
 /**
  * pulumi-huaweicloud-kms: manage key rotation of Huawei Cloud and Open Telekom Cloud KMS keys
  * from Pulumi programs.
- *
- * The `KeyRotation` resource is exported from here.
  */
-export {};
+export { KeyRotation, type KeyRotationArgs } from "./key-rotation.js";

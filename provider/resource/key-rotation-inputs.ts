@@ -16,6 +16,14 @@ export const keyRotationInputsSchema = z.object({
 });
 export type KeyRotationInputs = z.infer<typeof keyRotationInputsSchema>;
 
+/**
+ * Inputs that steer how a rotation is brought under management, not what it is: `adopt` takes
+ * over a key's rotation as it stands and refuses to change it (the dynamic provider's stand-in
+ * for the engine's import, which cannot reach a dynamic provider).
+ */
+export const keyRotationOptionsSchema = z.object({ adopt: z.boolean().optional() });
+export type KeyRotationOptions = z.infer<typeof keyRotationOptionsSchema>;
+
 /** What the engine records: the inputs plus what KMS reports about past rotations. */
 export const keyRotationOutputsSchema = keyRotationInputsSchema.extend({
   lastRotationTime: z.string().optional(),
@@ -26,7 +34,7 @@ export type KeyRotationOutputs = z.infer<typeof keyRotationOutputsSchema>;
 export const KEY_ROTATION_DEFAULTS = { enabled: true, intervalDays: DEFAULT_ROTATION_INTERVAL_DAYS } as const;
 
 export interface CheckFailure {
-  property: keyof KeyRotationInputs;
+  property: keyof KeyRotationInputs | keyof KeyRotationOptions;
   reason: string;
 }
 
@@ -86,6 +94,12 @@ function checkEnabled(value: unknown): { value?: boolean; reason?: string } {
   return { reason: `enabled must be true or false; got ${show(value)}` };
 }
 
+function checkAdopt(value: unknown): { value?: boolean; reason?: string } {
+  if (value === undefined || value === null || value === false) return {};
+  if (value === true) return { value };
+  return { reason: `adopt must be true or false; got ${show(value)}` };
+}
+
 function checkInterval(value: unknown): { value?: number; reason?: string } {
   if (value === undefined || value === null) return { value: KEY_ROTATION_DEFAULTS.intervalDays };
   let n: number | undefined;
@@ -113,6 +127,7 @@ export function checkKeyRotationInputs(raw: Readonly<Record<string, unknown>>, o
     ["keyId", checkKeyId],
     ["enabled", checkEnabled],
     ["intervalDays", checkInterval],
+    ["adopt", checkAdopt],
   ] as const;
   for (const [property, check] of checks) {
     const value = raw[property];
@@ -122,7 +137,7 @@ export function checkKeyRotationInputs(raw: Readonly<Record<string, unknown>>, o
     }
     const result = check(value);
     if (result.reason !== undefined) failures.push({ property, reason: result.reason });
-    else inputs[property] = result.value;
+    else if (result.value !== undefined) inputs[property] = result.value;
   }
   return { inputs, failures };
 }

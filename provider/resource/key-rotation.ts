@@ -1,0 +1,187 @@
+// The KeyRotation lifecycle: create, read, update and delete on top of the KMS client.
+// Free of Pulumi: the dynamic provider and the plugin provider both adapt these functions.
+import { isKmsApiError } from "../kms/kms-api-error.js";
+import type { RotationStatus } from "../kms/kms-schemas.js";
+import type { KeyRotationInputs, KeyRotationOptions, KeyRotationOutputs } from "./key-rotation-inputs.js";
+import { planRotationCalls, settingAfter, type RotationCall, type RotationSetting } from "./rotation-plan.js";
+
+/** The slice of the KMS client a rotation needs. */
+export interface RotationApi {
+  getKeyRotationStatus(keyId: string): Promise<RotationStatus>;
+  enableKeyRotation(keyId: string): Promise<void>;
+  disableKeyRotation(keyId: string): Promise<void>;
+  updateKeyRotationInterval(keyId: string, intervalDays: number): Promise<void>;
+}
+
+/** KMS answers meaning "the rotation is not in the state you think": re-read and re-plan. */
+const STATE_MISMATCH_CODES: ReadonlySet<string> = new Set(["KMS.2901", "KMS.0313"]);
+
+/** Answers that mean nothing is left to undo when a rotation is deleted. */
+const GONE_ON_DELETE_CODES: ReadonlySet<string> = new Set([
+  "KMS.0207", // the key no longer exists
+  "KMS.0210", // the key is scheduled for deletion
+  "KMS.0313", // rotation is already off
+]);
+
+/**
+ * Thrown when some calls of a change succeeded and a later one failed: `reached` is what KMS holds
+ * now, so the engine can record it and state and cloud stay in agreement.
+ */
+export class RotationProgressError extends Error {
+  override readonly name = "RotationProgressError";
+  constructor(
+    readonly reached: KeyRotationOutputs,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+/** Thrown when adopting a key whose live rotation differs from what the program declares. */
+export class AdoptMismatchError extends Error {
+  override readonly name = "AdoptMismatchError";
+}
+
+function describeSetting(s: RotationSetting): string {
+  return s.enabled ? `on, every ${s.intervalDays} days` : "off";
+}
+
+export function isRotationProgressError(e: unknown): e is RotationProgressError {
+  return typeof e === "object" && e !== null && (e as { name?: unknown }).name === "RotationProgressError";
+}
+
+function codeOf(e: unknown): string | undefined {
+  return isKmsApiError(e) ? e.code : undefined;
+}
+
+function liveSetting(status: RotationStatus): RotationSetting {
+  return { enabled: status.enabled, intervalDays: status.intervalDays };
+}
+
+async function send(api: RotationApi, keyId: string, call: RotationCall): Promise<void> {
+  switch (call.operation) {
+    case "enable-key-rotation":
+      return api.enableKeyRotation(keyId);
+    case "disable-key-rotation":
+      return api.disableKeyRotation(keyId);
+    case "update-key-rotation-interval":
+      return api.updateKeyRotationInterval(keyId, call.intervalDays);
+  }
+}
+
+/** Sends the calls in order; on a failure after progress, reports how far KMS got. */
+async function apply(
+  api: RotationApi,
+  keyId: string,
+  start: RotationSetting,
+  calls: readonly RotationCall[],
+  record: (reached: RotationSetting) => KeyRotationOutputs,
+): Promise<void> {
+  for (const [i, call] of calls.entries()) {
+    try {
+      await send(api, keyId, call);
+    } catch (e) {
+      if (i === 0) throw e;
+      throw new RotationProgressError(record(settingAfter(start, calls.slice(0, i))), e);
+    }
+  }
+}
+
+function outputs(
+  inputs: KeyRotationInputs,
+  history: { lastRotationTime?: string | undefined; numberOfRotations: number },
+): KeyRotationOutputs {
+  const out: KeyRotationOutputs = { ...inputs, numberOfRotations: history.numberOfRotations };
+  if (history.lastRotationTime !== undefined) out.lastRotationTime = history.lastRotationTime;
+  return out;
+}
+
+/**
+ * Takes the key's rotation to `inputs`: one read, then only the calls needed. A key whose rotation
+ * already matches costs the read alone. With `adopt`, a key whose rotation differs is refused
+ * and left untouched, as an import would.
+ */
+export async function createKeyRotation(
+  api: RotationApi,
+  inputs: KeyRotationInputs,
+  options: KeyRotationOptions = {},
+): Promise<KeyRotationOutputs> {
+  const status = await api.getKeyRotationStatus(inputs.keyId);
+  const live = liveSetting(status);
+  const calls = planRotationCalls(live, inputs);
+  if (options.adopt === true && calls.length > 0) {
+    throw new AdoptMismatchError(
+      `cannot adopt the rotation of key ${inputs.keyId}: KMS has it ${describeSetting(live)}, the program declares it ` +
+        `${describeSetting(inputs)}. Adopting never changes a key: make the program match, or drop \`import\`/\`adopt\` ` +
+        "to apply the program's settings.",
+    );
+  }
+  await apply(api, inputs.keyId, live, calls, (reached) => outputs({ ...inputs, ...reached }, status));
+  return outputs(inputs, status);
+}
+
+/**
+ * Sends only what changed, planned from the recorded state (no read). When KMS says the rotation
+ * is not in the recorded state (changed outside Pulumi), it reads the live state once and re-plans.
+ */
+export async function updateKeyRotation(
+  api: RotationApi,
+  olds: KeyRotationOutputs,
+  news: KeyRotationInputs,
+): Promise<KeyRotationOutputs> {
+  const recorded: RotationSetting = { enabled: olds.enabled, intervalDays: olds.intervalDays };
+  const record = (reached: RotationSetting): KeyRotationOutputs => outputs({ ...news, ...reached }, olds);
+  try {
+    await apply(api, news.keyId, recorded, planRotationCalls(recorded, news), record);
+    return outputs(news, olds);
+  } catch (e) {
+    if (!STATE_MISMATCH_CODES.has(codeOf(e) ?? "")) throw e;
+  }
+  const status = await api.getKeyRotationStatus(news.keyId);
+  const live = liveSetting(status);
+  await apply(api, news.keyId, live, planRotationCalls(live, news), (reached) =>
+    outputs({ ...news, ...reached }, status),
+  );
+  return outputs(news, status);
+}
+
+/**
+ * Turns rotation off if the recorded state has it on. A key that is gone, scheduled for deletion,
+ * or whose rotation is already off counts as done; any other refusal fails and keeps the resource.
+ */
+export async function deleteKeyRotation(api: RotationApi, props: KeyRotationOutputs): Promise<void> {
+  if (!props.enabled) return;
+  try {
+    await api.disableKeyRotation(props.keyId);
+  } catch (e) {
+    if (!GONE_ON_DELETE_CODES.has(codeOf(e) ?? "")) throw e;
+  }
+}
+
+export interface ReadResult {
+  outputs: KeyRotationOutputs;
+  inputs: KeyRotationInputs;
+}
+
+/**
+ * Reads the live rotation of `keyId` (refresh and import). Undefined when the key no longer
+ * exists, so the engine drops the resource. While rotation is off KMS applies no interval, so the
+ * interval recorded (or asked for on import) is kept rather than reported as drift.
+ */
+export async function readKeyRotation(
+  api: RotationApi,
+  keyId: string,
+  recorded?: Partial<KeyRotationInputs>,
+): Promise<ReadResult | undefined> {
+  let status: RotationStatus;
+  try {
+    status = await api.getKeyRotationStatus(keyId);
+  } catch (e) {
+    if (codeOf(e) === "KMS.0207") return undefined;
+    throw e;
+  }
+  const intervalDays =
+    !status.enabled && typeof recorded?.intervalDays === "number" ? recorded.intervalDays : status.intervalDays;
+  const inputs: KeyRotationInputs = { keyId, enabled: status.enabled, intervalDays };
+  return { inputs, outputs: outputs(inputs, status) };
+}

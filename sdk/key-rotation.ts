@@ -1,0 +1,76 @@
+import * as pulumi from "@pulumi/pulumi";
+import { keyRotationProvider } from "../provider/adapters/dynamic/provider-shell.js";
+
+/** Inputs of a {@link KeyRotation}. */
+export interface KeyRotationArgs {
+  /** The KMS key (customer master key) id, e.g. `0d0466b0-e727-4d9c-b35d-f84bb474a37f`. Changing it replaces the resource. */
+  keyId: pulumi.Input<string>;
+  /** Whether the key rotates automatically. Default `true`. */
+  enabled?: pulumi.Input<boolean>;
+  /** Days between rotations, a whole number from 30 to 365. Default `365`. Kept while rotation is off and applied when it is turned on. */
+  intervalDays?: pulumi.Input<number>;
+  /**
+   * Take over the key's rotation as it is: the first `up` reads it and fails, changing nothing,
+   * if it differs from `enabled`/`intervalDays`. Set for you by the `import` resource option.
+   */
+  adopt?: pulumi.Input<boolean>;
+}
+
+/**
+ * Automatic rotation of one Huawei Cloud / Open Telekom Cloud KMS key.
+ *
+ * Credentials and endpoint come from stack config (`huaweicloud-kms:*`, then `huaweicloud:*`) or the
+ * environment (`HW_*`), read when the provider runs: they are never stored in the state.
+ *
+ * @example
+ * new KeyRotation("orders-key", { keyId: "0d0466b0-e727-4d9c-b35d-f84bb474a37f", intervalDays: 90 });
+ */
+export class KeyRotation extends pulumi.dynamic.Resource {
+  /** The KMS key id; also the resource id. */
+  declare readonly keyId: pulumi.Output<string>;
+  declare readonly enabled: pulumi.Output<boolean>;
+  declare readonly intervalDays: pulumi.Output<number>;
+  /** When KMS last rotated the key (ISO 8601 UTC), if ever. */
+  declare readonly lastRotationTime: pulumi.Output<string | undefined>;
+  /** How many times KMS has rotated the key. */
+  declare readonly numberOfRotations: pulumi.Output<number>;
+
+  /**
+   * @param opts `import: keyId` adopts the key's existing rotation (see {@link KeyRotationArgs.adopt}):
+   * the engine's own import cannot reach a dynamic provider (pulumi/pulumi#16175), so the import id
+   * becomes an adopting create that reads once and never writes.
+   */
+  constructor(name: string, args: KeyRotationArgs, opts?: pulumi.CustomResourceOptions) {
+    const { import: importId, ...rest } = opts ?? {};
+    const adopt = importId === undefined ? args.adopt : adoptingImport(name, importId, args.keyId);
+    super(
+      keyRotationProvider,
+      name,
+      {
+        keyId: args.keyId,
+        enabled: args.enabled,
+        intervalDays: args.intervalDays,
+        adopt,
+        lastRotationTime: undefined,
+        numberOfRotations: undefined,
+      },
+      rest,
+      "huaweicloud-kms",
+      "KeyRotation",
+    );
+  }
+
+  /** Looks up the live rotation of an existing key without managing it (one read per run). */
+  static get(name: string, keyId: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): KeyRotation {
+    return new KeyRotation(name, { keyId }, { ...opts, id: keyId });
+  }
+}
+
+function adoptingImport(name: string, importId: pulumi.Input<string>, keyId: pulumi.Input<string>): pulumi.Output<boolean> {
+  return pulumi.all([importId, keyId]).apply(([id, key]) => {
+    if (id !== key) {
+      throw new Error(`KeyRotation ${name}: the import id "${id}" must be the keyId "${key}" (a rotation is imported by its key id)`);
+    }
+    return true;
+  });
+}

@@ -80,6 +80,9 @@ export async function sendHttpRequest(req: HttpRequest): Promise<HttpResponse> {
       signal: controller.signal,
     });
     const body = await res.body.text();
+    // undici marks the connection idle a tick after the body ends; without this yield a caller's
+    // next request, sent at once, finds it busy and opens a second socket.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     return { status: res.statusCode, headers: flattenHeaders(res.headers), body };
   } catch (err) {
     if (controller.signal.aborted) throw timeout;

@@ -185,7 +185,7 @@ describe("operations", () => {
   it.each([29, 366, 30.5, Number.NaN, 0])("rejects rotation interval %s before sending anything", async (bad) => {
     const t = setup();
     const e = await kmsError(t.client.updateKeyRotationInterval(KEY, bad));
-    expect(e).toMatchObject({ code: "INVALID_ARGUMENT", attempts: 0, operation: "update-key-rotation-interval" });
+    expect(e).toMatchObject({ code: "INVALID_ARGUMENT", attempts: 0, operation: "update-key-rotation-interval", keyId: KEY });
     expect(e.message).toContain(`intervalDays ${String(bad)}`);
     expect(e.message).toContain("30 to 365");
     expect(t.sent()).toHaveLength(0);

@@ -125,6 +125,7 @@ export class KmsClient {
         "update-key-rotation-interval",
         `intervalDays ${String(intervalDays)} is not a whole number from ${MIN_ROTATION_INTERVAL_DAYS} to ${MAX_ROTATION_INTERVAL_DAYS}`,
         `Set the rotation interval to a whole number of days from ${MIN_ROTATION_INTERVAL_DAYS} to ${MAX_ROTATION_INTERVAL_DAYS}.`,
+        keyId,
       );
     }
     await this.call("update-key-rotation-interval", keyId, { rotation_interval: intervalDays }, kmsSchemas().empty);
@@ -142,12 +143,13 @@ export class KmsClient {
     return this.call("disable-key", keyId, {}, kmsSchemas().keyStateChange);
   }
 
-  private invalidArgument(operation: KmsOperation, problem: string, advice: string): KmsApiError {
+  private invalidArgument(operation: KmsOperation, problem: string, advice: string, keyId?: string): KmsApiError {
     return new KmsApiError({
       status: 0,
       code: LocalErrorCode.InvalidArgument,
       kmsMessage: this.redactor(problem),
       operation,
+      ...(keyId !== undefined && isValidKeyId(keyId) ? { keyId } : {}),
       retryable: false,
       attempts: 0,
       advice,
@@ -169,7 +171,7 @@ export class KmsClient {
     }
     // One sequence for the whole logical call, so KMS can tell retries from new requests.
     const payload = { key_id: keyId, ...extra, sequence: this.newSequence() };
-    const maxAttempts = this.config.maxRetries + 1;
+    const maxAttempts = Math.max(0, Math.floor(this.config.maxRetries)) + 1;
     const started = this.now().getTime();
     const deadlineAt = started + this.config.deadlineMs;
     let mayHaveApplied = false;

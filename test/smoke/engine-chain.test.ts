@@ -33,7 +33,7 @@ describe("engine chain", () => {
   let stack: Stack;
 
   beforeAll(async () => {
-    sandbox = await createPulumiSandbox("engine-chain-");
+    sandbox = await createPulumiSandbox({ prefix: "engine-chain-" });
     stack = await LocalWorkspace.createOrSelectStack(
       {
         stackName: "smoke",

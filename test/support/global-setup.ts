@@ -1,6 +1,5 @@
-import { execFileSync } from "node:child_process";
-import { resolve } from "node:path";
 import type { TestProject } from "vitest/node";
+import { ensurePulumiCli } from "./pulumi-cli.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -11,10 +10,5 @@ declare module "vitest" {
 
 /** Finds (or builds, once per machine) the Pulumi CLI before any test runs. */
 export default function setup(project: TestProject): void {
-  const script = resolve(__dirname, "../../scripts/pulumi-cli.sh");
-  // Progress of a cold build goes to our stderr; stdout carries only the bin directory.
-  const out = execFileSync("bash", [script], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-  const binDir = out.trim().split("\n").pop() ?? "";
-  if (binDir === "") throw new Error("scripts/pulumi-cli.sh printed no directory");
-  project.provide("pulumiBinDir", binDir);
+  project.provide("pulumiBinDir", ensurePulumiCli());
 }

@@ -37,13 +37,18 @@ export interface KmsTestbed {
   dispose(): Promise<void>;
 }
 
-export async function startKmsTestbed(options: Partial<EmulatorOptions> = {}): Promise<KmsTestbed> {
+/**
+ * @param options emulator options, plus `binDir` of the Pulumi CLI when running outside vitest
+ * (benchmarks, the demo): see ensurePulumiCli().
+ */
+export async function startKmsTestbed(options: Partial<EmulatorOptions> & { binDir?: string } = {}): Promise<KmsTestbed> {
+  const { binDir, ...emulatorOptions } = options;
   const emulator = await startEmulator({
     port: 0,
     credentials: [{ accessKey: TEST_ACCESS_KEY, secretKey: TEST_SECRET_KEY }],
-    ...options,
+    ...emulatorOptions,
   });
-  const sandbox = await createPulumiSandbox("kms-suite-");
+  const sandbox = await createPulumiSandbox({ prefix: "kms-suite-", ...(binDir === undefined ? {} : { binDir }) });
   const envVars: Record<string, string> = {
     ...sandbox.envVars,
     HW_KMS_ENDPOINT: emulator.url,

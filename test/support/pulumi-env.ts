@@ -2,7 +2,6 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
-import { inject } from "vitest";
 
 const repoRoot = resolve(__dirname, "../..");
 
@@ -23,8 +22,9 @@ export interface PulumiSandbox {
  * HTTP(S) request that is not for loopback goes to a proxy address where nothing listens, so a
  * request that would leave the machine fails the test instead of passing unnoticed.
  */
-export async function createPulumiSandbox(prefix = "pulumi-kms-test-"): Promise<PulumiSandbox> {
-  const binDir = inject("pulumiBinDir");
+export async function createPulumiSandbox(options: { prefix?: string; binDir?: string } = {}): Promise<PulumiSandbox> {
+  const prefix = options.prefix ?? "pulumi-kms-test-";
+  const binDir = options.binDir ?? (await import("vitest")).inject("pulumiBinDir");
   const root = mkdtempSync(join(tmpdir(), prefix));
   const home = join(root, "home");
   const stateDir = join(root, "state");

@@ -81,8 +81,10 @@ describe("precedence: explicit → huaweicloud-kms: → huaweicloud: → environ
 
   it("reads securityToken, authToken, endpoint and maxRetries from this namespace but not from huaweicloud:", () => {
     const cfg = resolveKmsConfig({
-      explicit: { projectId: "p1", accessKey: "AKAAAA", secretKey: "SKSSSS" },
+      explicit: { projectId: "p1" },
       stackConfig: stack({
+        "huaweicloud-kms:accessKey": "AKAAAA",
+        "huaweicloud-kms:secretKey": "SKSSSS",
         "huaweicloud-kms:securityToken": "TOKOWN",
         "huaweicloud:securityToken": "TOKOFFICIAL",
         "huaweicloud-kms:endpoint": "https://kms.own.example",
@@ -103,6 +105,30 @@ describe("precedence: explicit → huaweicloud-kms: → huaweicloud: → environ
     });
     expect(fromOfficialOnly.credentials).toEqual({ kind: "aksk", accessKey: "AKAAAA", secretKey: "SKSSSS" });
     expect(fromOfficialOnly.endpoint).toBe("https://kms.cn-north-4.myhuaweicloud.com");
+  });
+
+  it("does not attach a security token found further from the user than the access key pair", () => {
+    const cfg = resolveKmsConfig({
+      explicit: { projectId: "p1", endpoint: "https://kms.example" },
+      stackConfig: stack({ "huaweicloud-kms:accessKey": "AKAAAA", "huaweicloud-kms:secretKey": "SKSSSS" }),
+      env: { HW_SECURITY_TOKEN: "STALE-TOKEN" },
+    });
+    expect(cfg.credentials).toEqual({ kind: "aksk", accessKey: "AKAAAA", secretKey: "SKSSSS" });
+  });
+
+  it("reads timeouts and concurrency from stack config and environment, within bounds", () => {
+    const cfg = resolveKmsConfig({
+      explicit: { projectId: "p1", endpoint: "https://kms.example", accessKey: "AKAAAA", secretKey: "SKSSSS" },
+      stackConfig: stack({ "huaweicloud-kms:requestTimeoutMs": "1500" }),
+      env: { HW_KMS_REQUEST_TIMEOUT_MS: "9", HW_KMS_DEADLINE_MS: "20000", HW_KMS_MAX_CONCURRENCY: "4" },
+    });
+    expect(cfg).toMatchObject({ requestTimeoutMs: 1500, deadlineMs: 20_000, maxConcurrency: 4 });
+    expect(() =>
+      resolveKmsConfig({
+        explicit: { projectId: "p1", endpoint: "https://kms.example", accessKey: "AKAAAA", secretKey: "SKSSSS" },
+        env: { HW_KMS_MAX_CONCURRENCY: "0" },
+      }),
+    ).toThrow('KMS setting "maxConcurrency" (from env HW_KMS_MAX_CONCURRENCY) must be a whole number from 1 to 1000, got "0".');
   });
 
   it("falls back through HW_*, OS_* and HUAWEICLOUD_SDK_* environment variables in that order", () => {

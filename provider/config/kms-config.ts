@@ -15,9 +15,9 @@ export interface KmsSettings {
   endpoint: string;
   /** Retries after the first attempt (0 disables retrying). */
   maxRetries: number | string;
-  requestTimeoutMs: number;
-  deadlineMs: number;
-  maxConcurrency: number;
+  requestTimeoutMs: number | string;
+  deadlineMs: number | string;
+  maxConcurrency: number | string;
 }
 
 export type KmsCredentials =
@@ -40,7 +40,7 @@ export interface KmsClientConfig {
   /** Requests in flight per origin across the process. */
   maxConcurrency: number;
   /** Where each resolved setting came from (e.g. `env HW_REGION_NAME`), for diagnostics. */
-  sources?: Partial<Record<StringSetting | "maxRetries", string>>;
+  sources?: Partial<Record<ResolvableSetting, string>>;
 }
 
 export interface KmsConfigSources {
@@ -63,7 +63,8 @@ export const CONFIG_NAMESPACE = "huaweicloud-kms";
 export const OFFICIAL_CONFIG_NAMESPACE = "huaweicloud";
 
 type StringSetting = "region" | "projectId" | "accessKey" | "secretKey" | "securityToken" | "authToken" | "endpoint";
-type ResolvableSetting = StringSetting | "maxRetries";
+type NumberSetting = "maxRetries" | "requestTimeoutMs" | "deadlineMs" | "maxConcurrency";
+type ResolvableSetting = StringSetting | NumberSetting;
 
 interface SettingSource {
   /** Read from the official provider's namespace too. */
@@ -82,6 +83,17 @@ export const SETTING_SOURCES: Readonly<Record<ResolvableSetting, SettingSource>>
   authToken: { official: false, env: ["HW_AUTH_TOKEN", "OS_AUTH_TOKEN"], secret: true },
   endpoint: { official: false, env: ["HW_KMS_ENDPOINT"], secret: false },
   maxRetries: { official: false, env: ["HW_MAX_RETRIES"], secret: false },
+  requestTimeoutMs: { official: false, env: ["HW_KMS_REQUEST_TIMEOUT_MS"], secret: false },
+  deadlineMs: { official: false, env: ["HW_KMS_DEADLINE_MS"], secret: false },
+  maxConcurrency: { official: false, env: ["HW_KMS_MAX_CONCURRENCY"], secret: false },
+};
+
+/** Bounds and defaults of the numeric settings. */
+const NUMBER_SETTINGS: Readonly<Record<NumberSetting, { min: number; max: number; fallback: number }>> = {
+  maxRetries: { min: 0, max: MAX_MAX_RETRIES, fallback: DEFAULT_MAX_RETRIES },
+  requestTimeoutMs: { min: 1, max: 3_600_000, fallback: DEFAULT_REQUEST_TIMEOUT_MS },
+  deadlineMs: { min: 1, max: 86_400_000, fallback: DEFAULT_DEADLINE_MS },
+  maxConcurrency: { min: 1, max: 1000, fallback: DEFAULT_MAX_CONCURRENCY },
 };
 
 /** A configuration problem; the message says every way to fix it. */
@@ -206,21 +218,14 @@ export function normalizeEndpoint(endpoint: string, source = "endpoint"): string
   return `${url.protocol}//${url.host}${prefix}`;
 }
 
-function positiveInteger(name: string, value: number | undefined, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new KmsConfigError(name, `KMS setting "${name}" must be an integer from 1 to ${max}, got ${value}.`);
-  }
-  return value;
-}
-
-function parseMaxRetries(found: Found | undefined): number {
-  if (found === undefined) return DEFAULT_MAX_RETRIES;
+function parseNumber(setting: NumberSetting, found: Found | undefined): number {
+  const { min, max, fallback } = NUMBER_SETTINGS[setting];
+  if (found === undefined) return fallback;
   const n = /^\d+$/.test(found.value) ? Number(found.value) : Number.NaN;
-  if (!Number.isInteger(n) || n > MAX_MAX_RETRIES) {
+  if (!Number.isInteger(n) || n < min || n > max) {
     throw new KmsConfigError(
-      "maxRetries",
-      `KMS setting "maxRetries" (from ${found.source}) must be a whole number from 0 to ${MAX_MAX_RETRIES}, got "${found.value}".`,
+      setting,
+      `KMS setting "${setting}" (from ${found.source}) must be a whole number from ${min} to ${max}, got "${found.value}".`,
     );
   }
   return n;
@@ -268,15 +273,14 @@ export function resolveKmsConfig(sources: KmsConfigSources): KmsClientConfig {
   }
 
   const credentials = resolveCredentials(found);
-  const explicit = sources.explicit ?? {};
   const config: KmsClientConfig = {
     endpoint,
     projectId: projectId.value,
     credentials,
-    maxRetries: parseMaxRetries(found.maxRetries),
-    requestTimeoutMs: positiveInteger("requestTimeoutMs", explicit.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS, 3_600_000),
-    deadlineMs: positiveInteger("deadlineMs", explicit.deadlineMs, DEFAULT_DEADLINE_MS, 86_400_000),
-    maxConcurrency: positiveInteger("maxConcurrency", explicit.maxConcurrency, DEFAULT_MAX_CONCURRENCY, 1000),
+    maxRetries: parseNumber("maxRetries", found.maxRetries),
+    requestTimeoutMs: parseNumber("requestTimeoutMs", found.requestTimeoutMs),
+    deadlineMs: parseNumber("deadlineMs", found.deadlineMs),
+    maxConcurrency: parseNumber("maxConcurrency", found.maxConcurrency),
     sources: Object.fromEntries(Object.entries(found).map(([k, f]) => [k, f.source])),
   };
   if (region) config.region = region.value;
@@ -290,7 +294,10 @@ function resolveCredentials(found: Partial<Record<ResolvableSetting, Found>>): K
   if (authToken && authToken.level < akskLevel) return { kind: "token", token: authToken.value };
   if (accessKey && secretKey) {
     const creds: KmsCredentials = { kind: "aksk", accessKey: accessKey.value, secretKey: secretKey.value };
-    if (securityToken) creds.securityToken = securityToken.value;
+    // A token configured further from the user than the keys belongs to other, older credentials.
+    if (securityToken && securityToken.level <= Math.max(accessKey.level, secretKey.level)) {
+      creds.securityToken = securityToken.value;
+    }
     return creds;
   }
   if (authToken) return { kind: "token", token: authToken.value };

@@ -1,5 +1,7 @@
 // A KMS emulator plus a Pulumi sandbox wired to it: what every Automation API suite starts from.
+import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import { LocalWorkspace, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 import {
   DEFAULT_PROJECT_ID,
@@ -34,6 +36,11 @@ export interface KmsTestbed {
   readonly envVars: Record<string, string>;
   /** A new stack (its own name) running `program` against the emulator. */
   stack(name: string, program: PulumiFn): Promise<Stack>;
+  /**
+   * A stack of the Pulumi project in `workDir` (e.g. examples/basic), run by the CLI's language
+   * host as `pulumi up` would. Its Pulumi.<stack>.yaml is removed on dispose.
+   */
+  projectStack(name: string, workDir: string): Promise<Stack>;
   dispose(): Promise<void>;
 }
 
@@ -56,6 +63,7 @@ export async function startKmsTestbed(options: Partial<EmulatorOptions> & { binD
     HW_ACCESS_KEY: TEST_ACCESS_KEY,
     HW_SECRET_KEY: TEST_SECRET_KEY,
   };
+  const projectFiles: string[] = [];
   return {
     emulator,
     admin: emulatorAdmin(emulator.url),
@@ -66,7 +74,14 @@ export async function startKmsTestbed(options: Partial<EmulatorOptions> & { binD
         { stackName: name, projectName: "kms-suite", program },
         { pulumiCommand: sandbox.pulumiCommand, envVars, workDir: sandbox.workDir },
       ),
+    projectStack: async (name, workDir) => {
+      // The process id keeps stack files of suites running side by side apart.
+      const stackName = `${name}-${process.pid}`;
+      projectFiles.push(join(workDir, `Pulumi.${stackName}.yaml`));
+      return LocalWorkspace.createOrSelectStack({ stackName, workDir }, { pulumiCommand: sandbox.pulumiCommand, envVars });
+    },
     dispose: async () => {
+      for (const file of projectFiles) rmSync(file, { force: true });
       await emulator.close();
       sandbox.dispose();
     },

@@ -14,5 +14,5 @@ const rotation = new KeyRotation("app-key", {
 
 export const rotationEnabled = rotation.enabled;
 export const rotationIntervalDays = rotation.intervalDays;
-export const lastRotationTime = rotation.lastRotationTime;
+export const lastRotationTime = rotation.lastRotationTime.apply((t) => t ?? "never");
 export const numberOfRotations = rotation.numberOfRotations;

@@ -1,0 +1,242 @@
+// Helpers shared by the fault, interruption and secrets suites: stacks with extra provider
+// environment, the recorded KeyRotations of a stack, a loopback proxy that can drop Retry-After,
+// and the checks every case makes on what the user sees.
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import {
+  LocalWorkspace,
+  type EngineEvent,
+  type PulumiFn,
+  type Stack,
+} from "@pulumi/pulumi/automation";
+import type { AdminKey, EmulatorAdmin, RequestLogEntry } from "../emulator/index.js";
+import type { KmsTestbed } from "../support/kms-testbed.js";
+
+export const ROTATION_TYPE = "pulumi-nodejs:dynamic/huaweicloud-kms:KeyRotation";
+
+/** Operations that change a key's rotation; everything else only reads. */
+export const MUTATING_OPERATIONS: readonly string[] = [
+  "enable-key-rotation",
+  "disable-key-rotation",
+  "update-key-rotation-interval",
+];
+
+/** A key id that is valid for KMS and says which suite and case it belongs to. */
+export function keyIdFor(prefix: string, index: number): string {
+  if (!/^[0-9a-z]{8}$/.test(prefix)) throw new Error(`key prefix must be 8 of [0-9a-z], got ${prefix}`);
+  return `${prefix}-0000-4000-8000-${index.toString().padStart(12, "0")}`;
+}
+
+/**
+ * A stack of the testbed's project whose CLI (and so provider) environment has `extraEnv` on top
+ * of the testbed's; a value of `undefined` removes a variable the testbed would set.
+ */
+export function stackWithEnv(
+  bed: KmsTestbed,
+  name: string,
+  program: PulumiFn,
+  extraEnv: Record<string, string | undefined> = {},
+): Promise<Stack> {
+  const envVars: Record<string, string> = { ...bed.envVars };
+  for (const [k, v] of Object.entries(extraEnv)) {
+    if (v === undefined) Reflect.deleteProperty(envVars, k);
+    else envVars[k] = v;
+  }
+  return LocalWorkspace.createOrSelectStack(
+    { stackName: name, projectName: "kms-faults", program },
+    { pulumiCommand: bed.sandbox.pulumiCommand, envVars, workDir: bed.sandbox.workDir },
+  );
+}
+
+/** A KeyRotation as the state file records it. */
+export interface RecordedRotation {
+  name: string;
+  id: string;
+  outputs: Record<string, unknown>;
+}
+
+interface StateResource {
+  type: string;
+  urn: string;
+  id?: string;
+  outputs?: Record<string, unknown>;
+}
+
+interface Deployment {
+  resources?: StateResource[];
+  pending_operations?: unknown[];
+}
+
+/** The KeyRotations recorded in the stack's state, by key id. */
+export async function recordedRotations(stack: Stack): Promise<Map<string, RecordedRotation>> {
+  const state = await stack.exportStack();
+  const resources = (state.deployment as Deployment).resources ?? [];
+  const out = new Map<string, RecordedRotation>();
+  for (const r of resources) {
+    if (r.type !== ROTATION_TYPE) continue;
+    const outputs = r.outputs ?? {};
+    const keyId = typeof outputs.keyId === "string" ? outputs.keyId : (r.id ?? "");
+    out.set(keyId, { name: r.urn.split("::").pop() ?? r.urn, id: r.id ?? "", outputs });
+  }
+  return out;
+}
+
+/** Pending operations the state holds (creates the CLI started and never saw finish). */
+export async function pendingOperations(stack: Stack): Promise<unknown[]> {
+  const state = await stack.exportStack();
+  return (state.deployment as Deployment).pending_operations ?? [];
+}
+
+/**
+ * What the state should say about a key, given what KMS holds: the rotation's switch, and its
+ * interval while rotation is on (KMS applies none while it is off, so the recorded one is kept).
+ */
+export function agreesWithKms(recorded: Record<string, unknown>, key: AdminKey): { recorded: unknown; kms: unknown } {
+  const fromState = {
+    enabled: recorded.enabled,
+    intervalDays: recorded.enabled === true ? recorded.intervalDays : "(off)",
+    numberOfRotations: recorded.numberOfRotations,
+  };
+  const fromKms = {
+    enabled: key.rotationEnabled,
+    intervalDays: key.rotationEnabled ? key.rotationInterval : "(off)",
+    numberOfRotations: key.numberOfRotations,
+  };
+  return { recorded: fromState, kms: fromKms };
+}
+
+/** The outcome of a CLI run that may fail; the error text is what the Automation API reports. */
+export interface RunOutcome {
+  ok: boolean;
+  error: string;
+}
+
+export async function outcomeOf(p: Promise<unknown>): Promise<RunOutcome> {
+  try {
+    await p;
+    return { ok: true, error: "" };
+  } catch (e) {
+    return { ok: false, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+  }
+}
+
+/** A JavaScript stack frame ("    at fn (file.js:1:2)" or "    at file.js:1:2"). */
+export const STACK_FRAME = /^\s+at (?:.+ \()?[^\s()]+:\d+:\d+\)?$/m;
+
+/** Error diagnostics the engine reported, by resource name (the last URN segment). */
+export function errorDiagnostics(): { onEvent: (e: EngineEvent) => void; byResource: Map<string, string[]>; all: string[] } {
+  const byResource = new Map<string, string[]>();
+  const all: string[] = [];
+  return {
+    byResource,
+    all,
+    onEvent: (e) => {
+      const d = e.diagnosticEvent;
+      if (!d) return;
+      all.push(`${d.severity}: ${d.message}`);
+      if (d.severity !== "error" || d.urn === undefined) return;
+      const name = d.urn.split("::").pop() ?? d.urn;
+      const list = byResource.get(name) ?? [];
+      list.push(d.message);
+      byResource.set(name, list);
+    },
+  };
+}
+
+/** Combines engine-event listeners. */
+export function allOf(...listeners: ((e: EngineEvent) => void)[]): (e: EngineEvent) => void {
+  return (e) => {
+    for (const l of listeners) l(e);
+  };
+}
+
+/** "<status>[ <code>]" of one request, e.g. "200", "429 APIG.0308", "0" (dropped). */
+export function answerOf(r: RequestLogEntry): string {
+  return r.errorCode === undefined ? String(r.status) : `${r.status} ${r.errorCode}`;
+}
+
+/** The `sequence` a request carried (the client keeps one per logical call across retries). */
+export function sequenceOf(r: RequestLogEntry): string | undefined {
+  const body = r.body as { sequence?: unknown } | undefined;
+  return typeof body?.sequence === "string" ? body.sequence : undefined;
+}
+
+/**
+ * The request log once every answered-late request (latency faults outlive the client's timeout)
+ * has been answered. Requests dropped by a reset keep status 0: `dropped` says how many to expect.
+ */
+export async function settledRequests(admin: EmulatorAdmin, dropped: number, waitMs = 10_000): Promise<RequestLogEntry[]> {
+  const until = Date.now() + waitMs;
+  for (;;) {
+    const log = await admin.requests();
+    const open = log.filter((r) => r.status === 0).length;
+    if (open <= dropped || Date.now() > until) return log;
+    await sleep(50);
+  }
+}
+
+/** Text marking an injected 429 whose answer should reach the client without Retry-After. */
+export const NO_RETRY_AFTER = "[no Retry-After]";
+
+/** A loopback HTTP proxy in front of the emulator; see {@link startRetryAfterStripper}. */
+export interface RunningProxy {
+  url: string;
+  /** How many 429 answers went out without their Retry-After. */
+  stripped(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * The emulator always sends `Retry-After` with a 429 (1 s unless told otherwise), so a gateway
+ * that throttles without it cannot be arranged there. This proxy forwards every request
+ * unchanged (same Host header, so signatures still verify) and removes `Retry-After` from 429
+ * answers whose message carries {@link NO_RETRY_AFTER}. A connection the emulator drops is
+ * dropped towards the client too, so resets look the same through the proxy.
+ */
+export async function startRetryAfterStripper(target: string): Promise<RunningProxy> {
+  const upstream = new URL(target);
+  let stripped = 0;
+  const server: Server = createServer((req, res) => {
+    const out = httpRequest(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+        agent: false,
+      },
+      (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on("data", (c: Buffer) => chunks.push(c));
+        answer.on("error", () => req.socket.destroy());
+        answer.on("end", () => {
+          const body = Buffer.concat(chunks);
+          const headers: IncomingHttpHeaders = { ...answer.headers };
+          if (answer.statusCode === 429 && body.toString("utf8").includes(NO_RETRY_AFTER)) {
+            Reflect.deleteProperty(headers, "retry-after");
+            stripped++;
+          }
+          res.writeHead(answer.statusCode ?? 502, headers);
+          res.end(body);
+        });
+      },
+    );
+    out.on("error", () => req.socket.destroy());
+    req.pipe(out);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stripped: () => stripped,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          resolve();
+        });
+      }),
+  };
+}

@@ -44,7 +44,7 @@ export class KeyRotation extends pulumi.dynamic.Resource {
     const { import: importId, ...rest } = opts ?? {};
     const adopt = importId === undefined ? args.adopt : adoptingImport(name, importId, args.keyId);
     super(
-      keyRotationProvider,
+      keyRotationProvider(),
       name,
       {
         keyId: args.keyId,

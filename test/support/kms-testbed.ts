@@ -11,6 +11,7 @@ import {
   type EmulatorOptions,
   type RunningEmulator,
 } from "../emulator/index.js";
+import { installedPackageRoot } from "./installed-package.js";
 import { createPulumiSandbox, type PulumiSandbox } from "./pulumi-env.js";
 
 /** Distinctive credentials, so a test can search every output for them. */
@@ -21,11 +22,13 @@ export const TEST_PROJECT_ID = DEFAULT_PROJECT_ID;
 type Sdk = typeof import("../../sdk/index.js");
 
 /**
- * The built package, loaded by Node itself (not the test transformer) exactly as a user's program
- * loads it, so the provider that gets serialized is the one users get.
+ * The built package, loaded by Node itself (not the test transformer) from an installed layout,
+ * exactly as a user's program loads it, so the provider that gets serialized is the one users get.
+ * `linked` loads it through this repo's workspace link instead (npm link, monorepos).
  */
-export function loadSdk(): Sdk {
-  return createRequire(__filename)("pulumi-huaweicloud-kms") as Sdk;
+export function loadSdk(layout: "installed" | "linked" = "installed"): Sdk {
+  const from = layout === "installed" ? join(installedPackageRoot(), "program.js") : __filename;
+  return createRequire(from)("pulumi-huaweicloud-kms") as Sdk;
 }
 
 export interface KmsTestbed {

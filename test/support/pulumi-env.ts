@@ -31,8 +31,9 @@ export async function createPulumiSandbox(options: { prefix?: string; binDir?: s
   const workDir = join(root, "work");
   const nodePath = join(root, "node_path");
   for (const dir of [home, stateDir, workDir, nodePath]) mkdirSync(dir);
-  // The serialized provider loads "pulumi-huaweicloud-kms/dynamic-runtime" by name from inside
-  // @pulumi/pulumi, as it would in a user's node_modules; this link makes the repo that package.
+  // The serialized provider loads "pulumi-huaweicloud-kms/dist/..." by name from inside
+  // @pulumi/pulumi, as it would in a user's node_modules; this link makes the repo that package
+  // wherever the CLI runs from.
   symlinkSync(repoRoot, join(nodePath, "pulumi-huaweicloud-kms"), "dir");
 
   const nodeBin = dirname(process.execPath);

@@ -1,21 +1,37 @@
-// The object Pulumi serializes into every KeyRotation's state. It must stay tiny and capture
-// nothing: each method loads the implementation by package name inside the dynamic-provider
-// process, so no credential, module or schema of the program is ever written to the state.
+// What Pulumi serializes into every KeyRotation's state (`__provider`). It must capture nothing
+// of the program: no credential, module or schema, only a way to load the implementation by name
+// inside the engine's dynamic-provider process.
+/* eslint-disable @typescript-eslint/no-require-imports -- the implementation is loaded by name at run time, never captured */
 import type * as pulumi from "@pulumi/pulumi";
 import type * as Runtime from "./runtime.js";
 
-/** Shared by every KeyRotation so the engine deserializes and configures it once per process. */
-export const keyRotationProvider: pulumi.dynamic.ResourceProvider<Record<string, unknown>, Record<string, unknown>> = {
+type Provider = pulumi.dynamic.ResourceProvider<Record<string, unknown>, Record<string, unknown>>;
+
+/** The runtime module's path inside an installed package; the serialized provider names it. */
+const RUNTIME_MODULE = "pulumi-huaweicloud-kms/dist/provider/adapters/dynamic/runtime.js";
+
+/**
+ * Installed from a registry, the package lives under node_modules: the runtime module itself is
+ * the provider, and Pulumi serializes it as one `require(...)` line (about 300 bytes per state
+ * entry). Linked into place (npm link, workspaces), its real path is outside node_modules and
+ * Pulumi would try to serialize the module by value, so a shell of small functions that load it
+ * by name is used instead (about 2 KB).
+ */
+export function keyRotationProvider(): Provider {
+  const runtimePath = require.resolve("./runtime.js");
+  return /[\\/]node_modules[\\/]/.test(runtimePath) ? (require(runtimePath) as Provider) : shell;
+}
+
+const shell: Provider = {
   configure: (req) => rt().configure(req),
   check: (olds, news) => rt().check(olds, news),
   diff: (id, olds, news) => rt().diff(id, olds, news),
   create: (inputs) => rt().create(inputs),
   read: (id, props) => rt().read(id, props ?? {}),
   update: (id, olds, news) => rt().update(id, olds, news),
-  delete: (id, props) => rt().remove(id, props),
+  delete: (id, props) => rt().delete(id, props),
 };
 
 function rt(): typeof Runtime {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at run time by name, never captured
-  return require("pulumi-huaweicloud-kms/dynamic-runtime") as typeof Runtime;
+  return require(RUNTIME_MODULE) as typeof Runtime;
 }

@@ -1,6 +1,6 @@
-// The dynamic provider's implementation. It runs inside the engine's dynamic-provider process and
-// is loaded there by package name from the thin shell in provider-shell.ts, so none of it (and no
-// credential) is ever serialized into the state.
+// The dynamic provider's implementation, run inside the engine's dynamic-provider process. Its
+// exports are the provider (configure, check, diff, create, read, update, delete): the state
+// only names this module (see provider-shell.ts), so none of it and no credential is serialized.
 import type * as pulumi from "@pulumi/pulumi";
 import { resolveKmsConfig } from "../../config/kms-config.js";
 import { KmsClient } from "../../kms/kms-client.js";
@@ -134,10 +134,13 @@ export async function update(id: string, olds: Props, news: Props): Promise<pulu
   }
 }
 
-export async function remove(_id: string, props: Props): Promise<void> {
+async function remove(_id: string, props: Props): Promise<void> {
   try {
     await deleteKeyRotation(kms(), parseOutputs(props));
   } catch (e) {
     throw userFacing(e);
   }
 }
+
+// `delete` is a reserved word: it can only be an export name. The engine calls provider.delete.
+export { remove as delete };

@@ -1,0 +1,31 @@
+// The built package as a user's `npm install` lays it out: a real copy under node_modules. Tests
+// load the SDK from here so that what Pulumi serializes is what users' states get (in this repo
+// the package is otherwise reached through a workspace link, a different code path).
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const repoRoot = resolve(__dirname, "../..");
+let installed: string | undefined;
+
+/** A folder whose node_modules holds a copy of this package (package.json + dist) and links to its dependencies. */
+export function installedPackageRoot(): string {
+  if (installed !== undefined) return installed;
+  if (!existsSync(join(repoRoot, "dist", "sdk", "index.js"))) throw new Error("build the package first: npm run build");
+  const root = mkdtempSync(join(tmpdir(), "kms-installed-"));
+  const modules = join(root, "node_modules");
+  const own = join(modules, "pulumi-huaweicloud-kms");
+  mkdirSync(own, { recursive: true });
+  cpSync(join(repoRoot, "package.json"), join(own, "package.json"));
+  cpSync(join(repoRoot, "dist"), join(own, "dist"), { recursive: true });
+  // Dependencies resolve to the repo's own copies (same @pulumi/pulumi instance as the tests).
+  for (const name of readdirSync(join(repoRoot, "node_modules"))) {
+    if (name === "pulumi-huaweicloud-kms" || name.startsWith(".") || existsSync(join(modules, name))) continue;
+    symlinkSync(join(repoRoot, "node_modules", name), join(modules, name));
+  }
+  process.on("exit", () => {
+    rmSync(root, { recursive: true, force: true });
+  });
+  installed = root;
+  return root;
+}

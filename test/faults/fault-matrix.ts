@@ -7,12 +7,12 @@ import { expect } from "vitest";
 import type { AdminKey, FaultRule, RequestLogEntry } from "../emulator/index.js";
 import { loadSdk, type KmsTestbed } from "../support/kms-testbed.js";
 import {
-  MUTATING_OPERATIONS,
   NO_RETRY_AFTER,
   STACK_FRAME,
   agreesWithKms,
   allOf,
   errorDiagnostics,
+  isMutating,
   keyIdFor,
   outcomeOf,
   recordedRotations,
@@ -248,7 +248,7 @@ export async function runMatrix(bed: KmsTestbed, op: MatrixOperation): Promise<M
   await bed.admin.clearRequests();
   const refresh = await outcomeOf(stack.refresh({ parallel }));
   const refreshMutations = (await bed.admin.requests())
-    .filter((r) => MUTATING_OPERATIONS.includes(r.operation))
+    .filter((r) => isMutating(r.operation))
     .map((r) => `${r.operation} ${r.keyId ?? "?"}`);
   const recordedFinal = await recordedRotations(stack);
   const kmsFinal = new Map<string, AdminKey>();
@@ -280,7 +280,7 @@ export async function runMatrix(bed: KmsTestbed, op: MatrixOperation): Promise<M
       kmsAfter: after,
       kmsFinal: final,
       convergeMutations: (convergeLog.get(keyId) ?? [])
-        .filter((r) => MUTATING_OPERATIONS.includes(r.operation))
+        .filter((r) => isMutating(r.operation))
         .map((r) => `${r.operation} ${String(r.status)}`),
       kmsConverged: converged,
     };

@@ -16,11 +16,12 @@ import type { KmsTestbed } from "../support/kms-testbed.js";
 export const ROTATION_TYPE = "pulumi-nodejs:dynamic/huaweicloud-kms:KeyRotation";
 
 /** Operations that change a key's rotation; everything else only reads. */
-export const MUTATING_OPERATIONS: readonly string[] = [
-  "enable-key-rotation",
-  "disable-key-rotation",
-  "update-key-rotation-interval",
-];
+export const MUTATING_OPERATIONS = ["enable-key-rotation", "disable-key-rotation", "update-key-rotation-interval"] as const;
+
+/** Whether a logged request changes a rotation. */
+export function isMutating(operation: string): boolean {
+  return (MUTATING_OPERATIONS as readonly string[]).includes(operation);
+}
 
 /** A key id that is valid for KMS and says which suite and case it belongs to. */
 export function keyIdFor(prefix: string, index: number): string {

@@ -12,9 +12,13 @@ interface EchoInputs {
 
 // Deliberately self-contained: the engine serializes this object into the state and runs it in
 // the dynamic-provider process, where nothing of the test file exists.
-const echoProvider: pulumi.dynamic.ResourceProvider<EchoInputs, EchoInputs & { length: number }> = {
+const echoProvider: pulumi.dynamic.ResourceProvider<EchoInputs, EchoInputs & { length: number; node: string }> = {
   create(inputs) {
-    return Promise.resolve({ id: `echo-${inputs.message}`, outs: { ...inputs, length: inputs.message.length } });
+    // `node` reports the Node.js that runs the dynamic-provider process the CLI started.
+    return Promise.resolve({
+      id: `echo-${inputs.message}`,
+      outs: { ...inputs, length: inputs.message.length, node: process.version },
+    });
   },
   read(id, props) {
     return Promise.resolve({ id, props });
@@ -51,7 +55,7 @@ describe("engine chain", () => {
     sandbox.dispose();
   });
 
-  it("runs on Node 22 or later", () => {
+  it("runs the tests on Node 22 or later", () => {
     const major = Number(process.versions.node.split(".")[0]);
     expect(major).toBeGreaterThanOrEqual(22);
   });
@@ -86,6 +90,8 @@ describe("engine chain", () => {
       .resources;
     const echo = resources.find((r) => r.type === "pulumi-nodejs:dynamic/echo:Resource");
     expect(echo?.outputs).toMatchObject({ message: "hello world", length: 11 });
+    // The CLI started the provider process with the project's Node, not the machine's older one.
+    expect(Number(String(echo?.outputs.node).replace(/^v/, "").split(".")[0])).toBeGreaterThanOrEqual(22);
     expect(typeof echo?.outputs.__provider).toBe("string");
   });
 

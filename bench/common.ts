@@ -1,0 +1,188 @@
+// Shared pieces of the benchmark harness: the testbed per measurement, the programs it runs (the
+// KeyRotation under test and the no-op "engine floor" resource), key ids, timing and progress.
+import * as pulumi from "@pulumi/pulumi";
+import { LocalWorkspace, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
+import { join, resolve } from "node:path";
+import type { EmulatorOptions, RequestLogEntry } from "../test/emulator/index.js";
+import { installedPackageRoot } from "../test/support/installed-package.js";
+import { loadSdk, startKmsTestbed, type KmsTestbed } from "../test/support/kms-testbed.js";
+
+/** Where every measurement gets its Pulumi CLI from (set once by run.ts). */
+export interface BenchContext {
+  readonly binDir: string;
+  /** Milliseconds since the harness started, for progress lines. */
+  readonly elapsed: () => number;
+}
+
+/** One progress line on stderr, so stdout stays the report. */
+export function progress(ctx: BenchContext, message: string): void {
+  process.stderr.write(`[${(ctx.elapsed() / 1000).toFixed(1).padStart(7)}s] ${message}\n`);
+}
+
+/** A valid, readable KMS key id for key `index` of group `group` (one hex digit). */
+export function keyId(group: number, index: number): string {
+  const g = group.toString(16);
+  if (g.length !== 1) throw new RangeError(`key group must be 0..15, got ${group}`);
+  return `${g.repeat(8)}-0000-4000-8000-${index.toString().padStart(12, "0")}`;
+}
+
+export function keyIds(group: number, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => keyId(group, i));
+}
+
+/** Wall time of `fn` in milliseconds, measured with the monotonic clock. */
+export async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const start = performance.now();
+  const result = await fn();
+  return { result, ms: performance.now() - start };
+}
+
+/**
+ * A fresh emulator and Pulumi sandbox. `extraEnv` reaches the CLI and so the dynamic-provider
+ * process (provider knobs such as HW_KMS_DEADLINE_MS).
+ */
+export interface Bed {
+  readonly bed: KmsTestbed;
+  stack(name: string, program: PulumiFn): Promise<Stack>;
+  dispose(): Promise<void>;
+}
+
+export async function startBed(
+  ctx: BenchContext,
+  emulator: Partial<EmulatorOptions> = {},
+  extraEnv: Record<string, string> = {},
+): Promise<Bed> {
+  const bed = await startKmsTestbed({ binDir: ctx.binDir, ...emulator });
+  const envVars = { ...bed.envVars, ...providerModulePath(), ...extraEnv };
+  return {
+    bed,
+    stack: (name, program) =>
+      LocalWorkspace.createOrSelectStack(
+        { stackName: name, projectName: "kms-bench", program },
+        { pulumiCommand: bed.sandbox.pulumiCommand, envVars, workDir: bed.sandbox.workDir },
+      ),
+    dispose: () => bed.dispose(),
+  };
+}
+
+/**
+ * The serialized provider requires the package by name in the dynamic-provider process. The
+ * sandbox resolves that name to this repo, whose dist/ other work on the machine may rebuild while
+ * a long run is going; pointing it at the installed copy the program itself loads (taken once, at
+ * the first loadSdk) keeps program and provider on one build for the whole run.
+ */
+function providerModulePath(): Record<string, string> {
+  const repoModules = resolve(__dirname, "..", "node_modules");
+  return { NODE_PATH: [join(installedPackageRoot(), "node_modules"), repoModules].join(":") };
+}
+
+export interface RotationSpec {
+  keyId: string;
+  enabled?: boolean;
+  intervalDays?: number;
+}
+
+/**
+ * A program declaring one KeyRotation per spec. `specs` is read on every run, so a measurement
+ * edits it between runs to make the engine see a change. Nothing is exported: stack outputs would
+ * add engine work that the floor program does not have.
+ */
+export function rotationProgram(specs: () => readonly RotationSpec[]): PulumiFn {
+  const { KeyRotation } = loadSdk();
+  return () => {
+    for (const [i, spec] of specs().entries()) new KeyRotation(resourceName(i), spec);
+    return Promise.resolve({});
+  };
+}
+
+export function resourceName(i: number): string {
+  return `r${i.toString().padStart(4, "0")}`;
+}
+
+interface FloorInputs {
+  keyId: string;
+}
+
+// The engine floor: a dynamic resource whose provider answers at once. Self-contained on purpose:
+// the engine serializes this object into the state and runs it in the dynamic-provider process,
+// where nothing of this file exists. It has the same input as a KeyRotation (a key id) so both
+// programs hand the engine the same shape of work.
+const floorProvider: pulumi.dynamic.ResourceProvider<FloorInputs, FloorInputs> = {
+  create(inputs) {
+    return Promise.resolve({ id: inputs.keyId, outs: inputs });
+  },
+  read(id, props) {
+    return Promise.resolve({ id, props });
+  },
+  delete() {
+    return Promise.resolve();
+  },
+};
+
+class FloorResource extends pulumi.dynamic.Resource {
+  constructor(name: string, inputs: FloorInputs) {
+    super(floorProvider, name, { ...inputs }, {}, "bench", "Floor");
+  }
+}
+
+/** The same N resources as rotationProgram, each a no-op. */
+export function floorProgram(keys: readonly string[]): PulumiFn {
+  return () => {
+    for (const [i, id] of keys.entries()) new FloorResource(resourceName(i), { keyId: id });
+    return Promise.resolve({});
+  };
+}
+
+export const MUTATING_OPERATIONS: ReadonlySet<string> = new Set([
+  "enable-key-rotation",
+  "disable-key-rotation",
+  "update-key-rotation-interval",
+  "enable-key",
+  "disable-key",
+]);
+
+export interface CallCounts {
+  /** Every API request the emulator received (including refused ones). */
+  total: number;
+  reads: number;
+  mutating: number;
+  /** Requests answered 429 (throttled before reaching KMS). */
+  throttled: number;
+  /** Other non-2xx answers. */
+  failed: number;
+  byOperation: Record<string, number>;
+}
+
+export function countCalls(log: readonly RequestLogEntry[]): CallCounts {
+  const counts: CallCounts = { total: 0, reads: 0, mutating: 0, throttled: 0, failed: 0, byOperation: {} };
+  for (const entry of log) {
+    counts.total++;
+    counts.byOperation[entry.operation] = (counts.byOperation[entry.operation] ?? 0) + 1;
+    if (entry.status === 429) counts.throttled++;
+    else if (entry.status < 200 || entry.status >= 300) counts.failed++;
+    // A throttled request never reached KMS: it is counted in `total` and `throttled` only.
+    if (entry.status === 429) continue;
+    if (MUTATING_OPERATIONS.has(entry.operation)) counts.mutating++;
+    else counts.reads++;
+  }
+  return counts;
+}
+
+export function round(value: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+/** Throws with the engine's summary when an update did not fully succeed. */
+export function assertSucceeded(what: string, result: { summary: { result?: string; resourceChanges?: Record<string, number> } }): void {
+  if (result.summary.result !== "succeeded") {
+    throw new Error(`${what}: the update ended "${result.summary.result ?? "?"}" (${JSON.stringify(result.summary.resourceChanges ?? {})})`);
+  }
+}

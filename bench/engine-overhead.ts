@@ -1,0 +1,179 @@
+// Figure 2 (and the samples figures 3 and 5 use): wall time of `pulumi up` and `destroy` of N
+// KeyRotations beside N no-op dynamic resources (the engine floor), in the same sandbox, back to
+// back, alternating which goes first, so the ratio compares like with like on a noisy machine.
+import { loadavg } from "node:os";
+import type { Stack } from "@pulumi/pulumi/automation";
+import {
+  assertSucceeded,
+  countCalls,
+  floorProgram,
+  keyIds,
+  median,
+  progress,
+  rotationProgram,
+  round,
+  startBed,
+  timed,
+  type BenchContext,
+} from "./common.js";
+import { withRssSampling, type RssPeak } from "./memory.js";
+import { measureStateSize, type StateSize } from "./state-size.js";
+
+export const KEY_ROTATION_TYPE = "pulumi-nodejs:dynamic/huaweicloud-kms:KeyRotation";
+export const FLOOR_TYPE = "pulumi-nodejs:dynamic/bench:Floor";
+
+export interface RunSample {
+  ms: number;
+  /** Peak RSS of the dynamic-provider process during this run. */
+  rss: RssPeak;
+}
+
+export interface Repetition {
+  /** Which program ran first in this repetition. */
+  first: "floor" | "keyRotation";
+  /** 1-minute load average before the repetition: other work on the machine shows here. */
+  loadBefore: number;
+  floorUp: RunSample;
+  floorDestroy: RunSample;
+  keyRotationUp: RunSample;
+  keyRotationDestroy: RunSample;
+  /** KMS requests of the KeyRotation up and destroy (2 per key up: read + enable; 1 per key down). */
+  kmsRequestsUp: number;
+  kmsRequestsDestroy: number;
+}
+
+export interface Cell {
+  n: number;
+  latencyMs: number;
+  /** "skipped" = PULUMI_SKIP_CHECKPOINTS=true for both programs: a diagnostic, not a target. */
+  checkpoints: "on" | "skipped";
+  repetitions: Repetition[];
+  /** Medians over the repetitions, in milliseconds. */
+  floorUpMs: number;
+  keyRotationUpMs: number;
+  floorDestroyMs: number;
+  keyRotationDestroyMs: number;
+  upRatio: number;
+  destroyRatio: number;
+}
+
+export interface CellPlan {
+  n: number;
+  latencyMs: number;
+  checkpoints: "on" | "skipped";
+  repetitions: number;
+  /** Export the state after the first KeyRotation and floor up (figure 3). */
+  measureState?: boolean;
+}
+
+export interface CellResult {
+  cell: Cell;
+  state?: { keyRotation: StateSize; floor: StateSize };
+}
+
+async function run(stack: Stack, what: "up" | "destroy", label: string): Promise<RunSample> {
+  const { result, rss } = await withRssSampling(() =>
+    timed(async () => {
+      const r = what === "up" ? await stack.up() : await stack.destroy();
+      assertSucceeded(label, r);
+      return r;
+    }),
+  );
+  return { ms: round(result.ms, 0), rss };
+}
+
+/** One cell: fresh emulator and sandbox, `repetitions` rounds of floor and KeyRotation up/destroy. */
+export async function measureCell(ctx: BenchContext, plan: CellPlan): Promise<CellResult> {
+  const { n, latencyMs, checkpoints } = plan;
+  const keys = keyIds(4, n);
+  const env: Record<string, string> = checkpoints === "skipped" ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {};
+  const bed = await startBed(ctx, { seed: { keys: keys.map((keyId) => ({ keyId })) } }, env);
+  const label = `engine N=${n} ${latencyMs} ms${checkpoints === "skipped" ? " (checkpoints skipped)" : ""}`;
+  const repetitions: Repetition[] = [];
+  let state: CellResult["state"];
+  try {
+    if (latencyMs > 0) await bed.bed.admin.addFault({ kind: "latency", ms: latencyMs });
+    const floor = await bed.stack("floor", floorProgram(keys));
+    const rotations = await bed.stack("rotations", rotationProgram(() => keys.map((keyId) => ({ keyId }))));
+
+    const converged = async (enabled: boolean): Promise<void> => {
+      const wrong = (await bed.bed.admin.listKeys()).filter((k) => k.rotationEnabled !== enabled).length;
+      if (wrong > 0) throw new Error(`${label}: ${wrong} of ${n} keys did not end with rotation ${enabled ? "on" : "off"}`);
+    };
+
+    for (let r = 0; r < plan.repetitions; r++) {
+      const first = r % 2 === 0 ? "floor" : "keyRotation";
+      progress(ctx, `${label}: repetition ${r + 1}/${plan.repetitions} (${first === "floor" ? "floor" : "KeyRotation"} first)`);
+      const loadBefore = round(loadavg()[0] ?? 0, 2);
+      await bed.bed.admin.clearRequests();
+
+      const samples: Partial<Omit<Repetition, "first" | "loadBefore" | "kmsRequestsUp" | "kmsRequestsDestroy">> = {};
+      let kmsRequestsUp = 0;
+      const upFloor = async (): Promise<void> => {
+        samples.floorUp = await run(floor, "up", `${label} floor up`);
+      };
+      const upRotations = async (): Promise<void> => {
+        samples.keyRotationUp = await run(rotations, "up", `${label} KeyRotation up`);
+        kmsRequestsUp = countCalls(await bed.bed.admin.requests()).total;
+        await bed.bed.admin.clearRequests();
+        await converged(true);
+      };
+      for (const step of first === "floor" ? [upFloor, upRotations] : [upRotations, upFloor]) await step();
+
+      if (plan.measureState === true && r === 0) {
+        state = {
+          keyRotation: await measureStateSize(rotations, KEY_ROTATION_TYPE),
+          floor: await measureStateSize(floor, FLOOR_TYPE),
+        };
+      }
+
+      const downFloor = async (): Promise<void> => {
+        samples.floorDestroy = await run(floor, "destroy", `${label} floor destroy`);
+      };
+      const downRotations = async (): Promise<void> => {
+        samples.keyRotationDestroy = await run(rotations, "destroy", `${label} KeyRotation destroy`);
+      };
+      for (const step of first === "floor" ? [downFloor, downRotations] : [downRotations, downFloor]) await step();
+      const kmsRequestsDestroy = countCalls(await bed.bed.admin.requests()).total;
+      await converged(false);
+
+      const { floorUp, floorDestroy, keyRotationUp, keyRotationDestroy } = samples;
+      if (!floorUp || !floorDestroy || !keyRotationUp || !keyRotationDestroy) throw new Error(`${label}: a run is missing`);
+      repetitions.push({ first, loadBefore, floorUp, floorDestroy, keyRotationUp, keyRotationDestroy, kmsRequestsUp, kmsRequestsDestroy });
+      progress(
+        ctx,
+        `${label}: up ${(keyRotationUp.ms / 1000).toFixed(2)} s vs floor ${(floorUp.ms / 1000).toFixed(2)} s, ` +
+          `destroy ${(keyRotationDestroy.ms / 1000).toFixed(2)} s vs ${(floorDestroy.ms / 1000).toFixed(2)} s (load ${loadBefore})`,
+      );
+    }
+  } finally {
+    await bed.dispose();
+  }
+  const med = (pick: (r: Repetition) => number): number => round(median(repetitions.map(pick)), 0);
+  const floorUpMs = med((r) => r.floorUp.ms);
+  const keyRotationUpMs = med((r) => r.keyRotationUp.ms);
+  const floorDestroyMs = med((r) => r.floorDestroy.ms);
+  const keyRotationDestroyMs = med((r) => r.keyRotationDestroy.ms);
+  const cell: Cell = {
+    n,
+    latencyMs,
+    checkpoints,
+    repetitions,
+    floorUpMs,
+    keyRotationUpMs,
+    floorDestroyMs,
+    keyRotationDestroyMs,
+    upRatio: round(keyRotationUpMs / floorUpMs, 3),
+    destroyRatio: round(keyRotationDestroyMs / floorDestroyMs, 3),
+  };
+  return state === undefined ? { cell } : { cell, state };
+}
+
+/**
+ * A throwaway round at N = 5 so that the first measured cell does not pay for cold caches
+ * (the CLI binary, node_modules, the compiled provider) that later cells get for free.
+ */
+export async function warmUp(ctx: BenchContext): Promise<void> {
+  progress(ctx, "engine: warm-up round (not recorded)");
+  await measureCell(ctx, { n: 5, latencyMs: 0, checkpoints: "on", repetitions: 1 });
+}

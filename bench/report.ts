@@ -1,0 +1,319 @@
+// Turns the measurements into the tables (Markdown, readable in a terminal and pasteable into the
+// README), the PASS/MISS verdict per target, and the closing notes that explain each miss from
+// the figures of the same run.
+import type { ApiCallsResult } from "./api-calls.js";
+import { round } from "./common.js";
+import type { Cell } from "./engine-overhead.js";
+import type { RssPeak } from "./memory.js";
+import type { StateSize } from "./state-size.js";
+import type { ThrottledResult } from "./throttled.js";
+
+export interface MachineInfo {
+  cores: number;
+  cpuModel: string;
+  memoryGiB: number;
+  os: string;
+  node: string;
+  pulumiCli: string;
+  pulumiSdk: string;
+  /** The CLI's default for `--parallel` (the bench does not override it). */
+  engineParallel: string;
+  gitCommit: string;
+  loadAverageAtStart: number[];
+  loadAverageAtEnd?: number[];
+}
+
+export interface MemoryRow {
+  n: number;
+  latencyMs: number;
+  keyRotation: RssPeak;
+  floor: RssPeak;
+}
+
+export interface TargetVerdict {
+  figure: string;
+  target: string;
+  measured: string;
+  pass: boolean;
+}
+
+export interface BenchReport {
+  mode: "quick" | "full";
+  startedAt: string;
+  durationSeconds: number;
+  figureSeconds: Record<string, number>;
+  machine: MachineInfo;
+  apiCalls?: ApiCallsResult;
+  engineOverhead?: { targetN: number; cells: Cell[]; diagnostics: Cell[] };
+  stateSize?: { keyRotation: StateSize; floor: StateSize };
+  throttled?: ThrottledResult;
+  memory?: MemoryRow[];
+  targets: TargetVerdict[];
+  notes: string[];
+  errors: string[];
+  tables?: string;
+}
+
+export const STATE_TARGET_BYTES = 2048;
+export const UP_RATIO_TARGET: Readonly<Record<number, number>> = { 0: 1.15, 50: 1.3 };
+export const THROTTLED_RATIO_TARGET = 1.2;
+
+function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: readonly string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ")} |`;
+  return [line(headers), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n");
+}
+
+const verdict = (pass: boolean): string => (pass ? "PASS" : "MISS");
+const seconds = (ms: number): string => (ms / 1000).toFixed(2);
+const mib = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
+const num = (x: number): string => String(round(x, 2));
+const ratioText = (r: number | null): string => (r === null ? "∞" : `${round(r, 2)}×`);
+
+function apiCallsTable(result: ApiCallsResult): string {
+  const rows = result.rows.map((r) => [
+    r.operation,
+    String(r.resources),
+    num(r.reads),
+    num(r.mutating),
+    num(r.total),
+    `${r.minMutating} / ${r.minTotal}`,
+    ratioText(r.mutatingRatio),
+    ratioText(r.totalRatio),
+    r.target,
+    verdict(r.pass),
+  ]);
+  return table(
+    ["operation", "resources", "reads/res", "mutating/res", "total/res", "min mut / total", "mut ratio", "total ratio", "target", "result"],
+    rows,
+  );
+}
+
+function engineTable(cells: readonly Cell[], targetN: number): string {
+  const rows = cells.map((c) => {
+    const target = c.checkpoints === "on" && c.n === targetN ? UP_RATIO_TARGET[c.latencyMs] : undefined;
+    return [
+      String(c.n),
+      `${c.latencyMs} ms`,
+      c.checkpoints === "on" ? "on" : "skipped (diagnostic)",
+      String(c.repetitions.length),
+      seconds(c.keyRotationUpMs),
+      seconds(c.floorUpMs),
+      `${round(c.upRatio, 2)}×`,
+      seconds(c.keyRotationDestroyMs),
+      seconds(c.floorDestroyMs),
+      `${round(c.destroyRatio, 2)}×`,
+      target === undefined ? "—" : `up ≤ ${target}×`,
+      target === undefined ? "—" : verdict(c.upRatio <= target),
+    ];
+  });
+  return table(
+    ["N", "latency", "checkpoints", "reps", "up s", "floor up s", "up ratio", "destroy s", "floor destroy s", "destroy ratio", "target", "result"],
+    rows,
+  );
+}
+
+function stateTable(state: { keyRotation: StateSize; floor: StateSize }): string {
+  const row = (name: string, s: StateSize, target: boolean): string[] => [
+    name,
+    String(s.resources),
+    String(s.bytesPerResource),
+    `${s.providerBytes} × ${s.providerCopies}`,
+    String(s.bytesWithoutProvider),
+    String(s.inputsBytes),
+    String(s.outputsBytes),
+    String(s.deploymentBytesPerResource),
+    target ? `≤ ${STATE_TARGET_BYTES} B` : "—",
+    target ? verdict(s.bytesPerResource <= STATE_TARGET_BYTES) : "—",
+  ];
+  return table(
+    ["resource", "N", "bytes/res", "__provider B × copies", "without __provider", "inputs B", "outputs B", "deployment B/res", "target", "result"],
+    [row("KeyRotation", state.keyRotation, true), row("floor (no-op)", state.floor, false)],
+  );
+}
+
+function throttledTable(result: ThrottledResult): string {
+  const rows = result.phases.map((p) => {
+    const target = p.phase === "up";
+    const pass = p.failedResources === 0 && p.unconverged === 0 && p.ratio <= THROTTLED_RATIO_TARGET;
+    return [
+      p.phase,
+      String(result.keys),
+      `${result.ratePerSecond}/s`,
+      String(p.requestsNeeded),
+      seconds(p.boundMs),
+      seconds(p.ms),
+      `${round(p.ratio, 2)}×`,
+      String(p.calls.total),
+      String(p.calls.throttled),
+      String(p.failedResources),
+      target ? `0 failed, ≤ ${THROTTLED_RATIO_TARGET}×` : "— (info)",
+      target ? verdict(pass) : p.failedResources === 0 ? "converged" : "FAILED",
+    ];
+  });
+  return table(
+    ["phase", "keys", "rate", "requests needed", "bound s", "wall s", "ratio", "requests sent", "429s", "failed", "target", "result"],
+    rows,
+  );
+}
+
+function memoryTable(rows: readonly MemoryRow[]): string {
+  return table(
+    ["N", "latency", "KeyRotation provider peak RSS MiB", "floor provider peak RSS MiB", "difference MiB"],
+    rows.map((r) => [
+      String(r.n),
+      `${r.latencyMs} ms`,
+      r.keyRotation.supported ? mib(r.keyRotation.peakBytes) : "n/a",
+      r.floor.supported ? mib(r.floor.peakBytes) : "n/a",
+      r.keyRotation.supported ? mib(r.keyRotation.peakBytes - r.floor.peakBytes) : "n/a",
+    ]),
+  );
+}
+
+/** Fills `targets` and `notes` from the measurements. */
+export function judge(report: BenchReport): void {
+  const { targets, notes } = report;
+  if (report.apiCalls) {
+    for (const row of report.apiCalls.rows) {
+      targets.push({
+        figure: "1 API calls",
+        target: `${row.operation}: ${row.target}`,
+        measured: `${num(row.reads)} read + ${num(row.mutating)} mutating per resource (min ${row.minMutating} mutating)`,
+        pass: row.pass,
+      });
+      if (!row.pass) {
+        notes.push(
+          `API calls, ${row.operation}: ${JSON.stringify(row.calls.byOperation)} for ${row.resources} resources ` +
+            `against a minimum of ${row.minMutating} mutating / ${row.minTotal} total each.`,
+        );
+      }
+    }
+  }
+
+  if (report.engineOverhead) {
+    const { targetN, cells, diagnostics } = report.engineOverhead;
+    for (const cell of cells) {
+      const target = cell.n === targetN ? UP_RATIO_TARGET[cell.latencyMs] : undefined;
+      if (target === undefined) continue;
+      const pass = cell.upRatio <= target;
+      targets.push({
+        figure: "2 engine overhead",
+        target: `up of N=${cell.n} at ${cell.latencyMs} ms ≤ ${target}× the floor`,
+        measured: `${round(cell.upRatio, 2)}× (${seconds(cell.keyRotationUpMs)} s vs ${seconds(cell.floorUpMs)} s)`,
+        pass,
+      });
+      if (pass) continue;
+      const diag = diagnostics.find((d) => d.n === cell.n);
+      const extraMs = cell.keyRotationUpMs - cell.floorUpMs;
+      let note =
+        `Engine overhead, N=${cell.n} at ${cell.latencyMs} ms: up is ${round(cell.upRatio, 2)}× the floor ` +
+        `(${(extraMs / cell.n).toFixed(1)} ms more per resource).`;
+      if (diag) {
+        note +=
+          ` With checkpoints skipped (PULUMI_SKIP_CHECKPOINTS=true, both programs) the ratio is ${round(diag.upRatio, 2)}× ` +
+          `(${seconds(diag.keyRotationUpMs)} s vs ${seconds(diag.floorUpMs)} s): the file backend rewrites the whole ` +
+          "state after every step, so per-resource state size is paid N times per update.";
+      }
+      if (report.stateSize) {
+        const { keyRotation, floor } = report.stateSize;
+        note += ` A KeyRotation entry is ${keyRotation.bytesPerResource} B against the floor's ${floor.bytesPerResource} B.`;
+      }
+      if (cell.latencyMs > 0) {
+        note += ` Each create makes 2 sequential KMS calls (${2 * cell.latencyMs} ms of latency) that the floor does not.`;
+      }
+      notes.push(note);
+    }
+  }
+
+  if (report.stateSize) {
+    const s = report.stateSize.keyRotation;
+    const pass = s.bytesPerResource <= STATE_TARGET_BYTES;
+    targets.push({
+      figure: "3 state size",
+      target: `≤ ${STATE_TARGET_BYTES} B of state per resource`,
+      measured: `${s.bytesPerResource} B (__provider ${s.providerBytes} B × ${s.providerCopies})`,
+      pass,
+    });
+    if (!pass) {
+      const providerShare = s.bytesPerResource - s.bytesWithoutProvider;
+      notes.push(
+        `State size: ${s.bytesPerResource} B per KeyRotation, of which ${providerShare} B ` +
+          `(${Math.round((providerShare / s.bytesPerResource) * 100)}%) is the serialized provider, stored ${s.providerCopies} times ` +
+          `(inputs and outputs, as every dynamic resource does). Without it the entry is ${s.bytesWithoutProvider} B; ` +
+          `the no-op floor resource, whose provider is three one-line functions, already takes ${report.stateSize.floor.bytesPerResource} B.`,
+      );
+    }
+  }
+
+  if (report.throttled) {
+    const up = report.throttled.phases.find((p) => p.phase === "up");
+    if (up) {
+      const pass = up.failedResources === 0 && up.unconverged === 0 && up.ratio <= THROTTLED_RATIO_TARGET;
+      targets.push({
+        figure: "4 throttled",
+        target: `${report.throttled.keys} keys at ${report.throttled.ratePerSecond} req/s: 0 failed, ≤ ${THROTTLED_RATIO_TARGET}× the bound`,
+        measured: `${up.failedResources} failed, ${round(up.ratio, 2)}× (${seconds(up.ms)} s vs ${seconds(up.boundMs)} s), ${up.calls.throttled} × 429`,
+        pass,
+      });
+      if (!pass) {
+        notes.push(
+          `Throttled: up took ${seconds(up.ms)} s for a bound of ${seconds(up.boundMs)} s, ${up.failedResources} failed resources, ` +
+            `${up.calls.throttled} answers 429 out of ${up.calls.total} requests.` +
+            (up.error === undefined ? "" : ` Error: ${up.error.split("\n")[0] ?? ""}`),
+        );
+      }
+    }
+  }
+}
+
+export function renderTables(report: BenchReport): string {
+  const parts: string[] = [];
+  const m = report.machine;
+  parts.push(
+    `Mode ${report.mode}, ${report.startedAt}, ${report.durationSeconds.toFixed(0)} s. Machine: ${m.cores} cores (${m.cpuModel}), ` +
+      `${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, Pulumi CLI ${m.pulumiCli}, @pulumi/pulumi ${m.pulumiSdk}, ` +
+      `engine parallelism ${m.engineParallel}, commit ${m.gitCommit.slice(0, 10)}. Load average at start ` +
+      `${m.loadAverageAtStart.join(" ")}${m.loadAverageAtEnd ? `, at end ${m.loadAverageAtEnd.join(" ")}` : ""}.`,
+  );
+  if (report.apiCalls) {
+    parts.push(
+      `### 1. KMS API calls per operation (${report.apiCalls.keysPerGroup} keys per group; per resource)\n\n` +
+        `${apiCallsTable(report.apiCalls)}\n\n${report.apiCalls.definition}`,
+    );
+  }
+  if (report.engineOverhead) {
+    const { cells, diagnostics, targetN } = report.engineOverhead;
+    parts.push(
+      `### 2. Engine overhead: up/destroy of N KeyRotations vs N no-op dynamic resources (median wall time)\n\n` +
+        engineTable([...cells, ...diagnostics], targetN),
+    );
+  }
+  if (report.stateSize) {
+    parts.push(`### 3. State size per resource (exported state, compact JSON)\n\n${stateTable(report.stateSize)}`);
+  }
+  if (report.throttled) {
+    const env = Object.entries(report.throttled.providerEnv)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" ");
+    parts.push(
+      `### 4. Throttled: emulator at ${report.throttled.ratePerSecond} req/s answering 429 + Retry-After` +
+        `${env === "" ? ", provider defaults" : `, provider ${env}`}\n\n${throttledTable(report.throttled)}`,
+    );
+  }
+  if (report.memory && report.memory.length > 0) {
+    parts.push(`### 5. Peak RSS of the dynamic-provider process (highest of every up and destroy)\n\n${memoryTable(report.memory)}`);
+  }
+  if (report.targets.length > 0) {
+    const passed = report.targets.filter((t) => t.pass).length;
+    parts.push(
+      `### Targets: ${passed} of ${report.targets.length} met\n\n` +
+        table(
+          ["figure", "target", "measured", "result"],
+          report.targets.map((t) => [t.figure, t.target, t.measured, verdict(t.pass)]),
+        ),
+    );
+  }
+  if (report.notes.length > 0) parts.push(`### Notes\n\n${report.notes.map((n) => `- ${n}`).join("\n")}`);
+  if (report.errors.length > 0) parts.push(`### Harness errors\n\n${report.errors.map((e) => `- ${e}`).join("\n")}`);
+  return parts.join("\n\n");
+}

@@ -1,0 +1,234 @@
+// The benchmark harness: `npm run bench` (full, per the issue) or `npm run bench:quick`.
+// Prints progress on stderr, the tables on stdout, and writes bench/results/<date>[-quick].json
+// (and .md with the same tables). Exits 0 even when a target is missed (this is a report), and
+// non-zero only when the harness itself failed, e.g. a resource did not converge.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, release, totalmem, type } from "node:os";
+import { join, resolve } from "node:path";
+import { installedPackageRoot } from "../test/support/installed-package.js";
+import { ensurePulumiCli } from "../test/support/pulumi-cli.js";
+import { measureApiCalls } from "./api-calls.js";
+import { progress, round, type BenchContext } from "./common.js";
+import { measureCell, warmUp, type Cell, type CellPlan } from "./engine-overhead.js";
+import type { RssPeak } from "./memory.js";
+import { judge, renderTables, type BenchReport, type MachineInfo, type MemoryRow } from "./report.js";
+import { measureThrottled } from "./throttled.js";
+
+interface Settings {
+  mode: "quick" | "full";
+  /** Keys per group in figure 1. */
+  apiKeys: number;
+  /** N → repetitions of each engine-overhead cell. */
+  engineNs: readonly { n: number; repetitions: number }[];
+  latenciesMs: readonly number[];
+  /** The N the up-ratio targets are judged at (the issue's N = 100; the largest N in quick mode). */
+  targetN: number;
+  throttledKeys: number;
+  throttledRate: number;
+}
+
+const FULL: Settings = {
+  mode: "full",
+  apiKeys: 20,
+  engineNs: [
+    { n: 10, repetitions: 5 },
+    { n: 100, repetitions: 3 },
+    { n: 500, repetitions: 2 },
+  ],
+  latenciesMs: [0, 50],
+  targetN: 100,
+  throttledKeys: 500,
+  throttledRate: 20,
+};
+
+const QUICK: Settings = {
+  mode: "quick",
+  apiKeys: 5,
+  engineNs: [
+    { n: 10, repetitions: 3 },
+    { n: 50, repetitions: 2 },
+  ],
+  latenciesMs: [0, 50],
+  targetN: 50,
+  throttledKeys: 100,
+  throttledRate: 20,
+};
+
+const FIGURES = ["api", "engine", "throttled"] as const;
+type Figure = (typeof FIGURES)[number];
+
+function parseArgs(argv: readonly string[]): { settings: Settings; only: ReadonlySet<Figure> } {
+  let settings = FULL;
+  let only: Set<Figure> = new Set(FIGURES);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--quick") settings = QUICK;
+    else if (arg === "--only") {
+      // Re-running one figure (e.g. engine overhead after a noisy run) without the others.
+      const list = (argv[++i] ?? "").split(",").filter((s) => s !== "");
+      const bad = list.filter((s) => !(FIGURES as readonly string[]).includes(s));
+      if (list.length === 0 || bad.length > 0) throw new Error(`--only takes a comma-separated list of ${FIGURES.join(", ")}`);
+      only = new Set(list as Figure[]);
+    } else if (arg === "--help" || arg === "-h") {
+      process.stdout.write(
+        "usage: tsx bench/run.ts [--quick] [--only api,engine,throttled]\n" +
+          "  --quick  N = 10 and 50, 5 keys per group for API calls, 100 throttled keys (a few minutes)\n" +
+          "  default  N = 10, 100 and 500, 20 keys per group, 500 throttled keys (the issue's figures)\n",
+      );
+      process.exit(0);
+    } else throw new Error(`unknown argument ${arg ?? ""} (try --help)`);
+  }
+  return { settings, only };
+}
+
+function commandOutput(file: string, args: readonly string[]): string {
+  try {
+    return execFileSync(file, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+function machineInfo(binDir: string): MachineInfo {
+  const pulumi = join(binDir, "pulumi");
+  const help = commandOutput(pulumi, ["up", "--help"]);
+  const parallel = /--parallel\b.*\(default (\d+)\)/.exec(help)?.[1];
+  const sdkManifest = readFileSync(require.resolve("@pulumi/pulumi/package.json"), "utf8");
+  const sdk = (JSON.parse(sdkManifest) as { version: string }).version;
+  return {
+    cores: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? "unknown",
+    memoryGiB: round(totalmem() / 1024 ** 3, 1),
+    os: `${type()} ${release()}`,
+    node: process.version,
+    pulumiCli: commandOutput(pulumi, ["version"]),
+    pulumiSdk: sdk,
+    engineParallel: parallel === undefined ? "CLI default" : `CLI default (${parallel})`,
+    gitCommit: commandOutput("git", ["rev-parse", "HEAD"]),
+    loadAverageAtStart: loadavg().map((l) => round(l, 2)),
+  };
+}
+
+function maxPeak(peaks: readonly RssPeak[]): RssPeak {
+  return {
+    peakBytes: Math.max(0, ...peaks.map((p) => p.peakBytes)),
+    processes: peaks.reduce((sum, p) => sum + p.processes, 0),
+    supported: peaks.every((p) => p.supported),
+  };
+}
+
+function memoryRows(cells: readonly Cell[]): MemoryRow[] {
+  return cells.map((c) => ({
+    n: c.n,
+    latencyMs: c.latencyMs,
+    keyRotation: maxPeak(c.repetitions.flatMap((r) => [r.keyRotationUp.rss, r.keyRotationDestroy.rss])),
+    floor: maxPeak(c.repetitions.flatMap((r) => [r.floorUp.rss, r.floorDestroy.rss])),
+  }));
+}
+
+async function main(): Promise<number> {
+  const { settings, only } = parseArgs(process.argv.slice(2));
+  const t0 = performance.now();
+  const startedAt = new Date();
+  process.stderr.write(`bench (${settings.mode}): figures ${[...only].join(", ")}\n`);
+  const binDir = ensurePulumiCli();
+  const ctx: BenchContext = { binDir, elapsed: () => performance.now() - t0 };
+  // Snapshot the build `npm run bench` just made, before anything else on the machine rebuilds it:
+  // every program and dynamic-provider process of this run loads this copy (see common.ts).
+  const installed = installedPackageRoot();
+  progress(ctx, `provider: installed copy of dist/ at ${installed}`);
+
+  const report: BenchReport = {
+    mode: settings.mode,
+    startedAt: startedAt.toISOString(),
+    durationSeconds: 0,
+    figureSeconds: {},
+    machine: machineInfo(binDir),
+    targets: [],
+    notes: [],
+    errors: [],
+  };
+
+  const figure = async (name: string, fn: () => Promise<void>): Promise<void> => {
+    const start = performance.now();
+    try {
+      await fn();
+    } catch (e) {
+      // Keep going: the other figures are still worth reporting, and the exit code says it failed.
+      const message = e instanceof Error ? e.message : String(e);
+      report.errors.push(`${name}: ${message.split("\n").slice(0, 5).join(" ")}`);
+      progress(ctx, `${name} FAILED: ${message}`);
+    }
+    report.figureSeconds[name] = round((performance.now() - start) / 1000, 1);
+  };
+
+  if (only.has("api")) {
+    await figure("api calls", async () => {
+      report.apiCalls = await measureApiCalls(ctx, settings.apiKeys);
+    });
+  }
+
+  if (only.has("engine")) {
+    await figure("engine overhead", async () => {
+      await warmUp(ctx);
+      const cells: Cell[] = [];
+      const diagnostics: Cell[] = [];
+      for (const { n, repetitions } of settings.engineNs) {
+        for (const latencyMs of settings.latenciesMs) {
+          const plan: CellPlan = { n, latencyMs, checkpoints: "on", repetitions };
+          if (n === settings.targetN && latencyMs === 0) plan.measureState = true;
+          const { cell, state } = await measureCell(ctx, plan);
+          cells.push(cell);
+          if (state) report.stateSize = state;
+        }
+        // Why KeyRotation costs more than the floor: the same N with the per-step state writes off.
+        const { cell } = await measureCell(ctx, { n, latencyMs: 0, checkpoints: "skipped", repetitions: Math.min(repetitions, 2) });
+        diagnostics.push(cell);
+      }
+      report.engineOverhead = { targetN: settings.targetN, cells, diagnostics };
+      report.memory = memoryRows(cells);
+    });
+  }
+
+  if (only.has("throttled")) {
+    await figure("throttled", async () => {
+      const result = await measureThrottled(ctx, settings.throttledKeys, settings.throttledRate);
+      report.throttled = result;
+      const up = result.phases.find((p) => p.phase === "up");
+      // A resource that does not converge under throttling is a failure, not a slow figure.
+      if (up && (up.failedResources > 0 || up.unconverged > 0)) {
+        throw new Error(`throttled up: ${up.failedResources} failed resources, ${up.unconverged} keys unconverged`);
+      }
+    });
+  }
+
+  report.durationSeconds = round((performance.now() - t0) / 1000, 1);
+  report.machine.loadAverageAtEnd = loadavg().map((l) => round(l, 2));
+  judge(report);
+  const tables = renderTables(report);
+  report.tables = tables;
+  process.stdout.write(`\n${tables}\n`);
+
+  const dir = resolve(__dirname, "results");
+  mkdirSync(dir, { recursive: true });
+  const suffix = [settings.mode === "quick" ? "quick" : "", only.size < FIGURES.length ? [...only].join("-") : ""]
+    .filter((s) => s !== "")
+    .map((s) => `-${s}`)
+    .join("");
+  const base = join(dir, `${startedAt.toISOString().slice(0, 10)}${suffix}`);
+  writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(`${base}.md`, `${tables}\n`);
+  process.stderr.write(`\nwrote ${base}.json and .md in ${report.durationSeconds.toFixed(0)} s\n`);
+  return report.errors.length === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 2;
+  },
+);

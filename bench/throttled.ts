@@ -1,0 +1,102 @@
+// Figure 4: N fresh keys against an emulator that admits R requests per second and answers the
+// rest 429 APIG.0308 with Retry-After, as the API gateway does. The bound is the time the gateway
+// needs to admit the minimum number of requests; everything above it is backoff and engine time.
+import type { Stack } from "@pulumi/pulumi/automation";
+import { countCalls, keyIds, progress, rotationProgram, round, startBed, timed, type BenchContext, type CallCounts } from "./common.js";
+
+export interface ThrottledPhase {
+  phase: "up" | "destroy";
+  ms: number;
+  /** Requests a perfect provider needs: up = read + enable per key, destroy = one disable per key. */
+  requestsNeeded: number;
+  /** requestsNeeded / rate, in milliseconds. */
+  boundMs: number;
+  ratio: number;
+  calls: CallCounts;
+  /** Keys not in the state the phase should leave them in (0 = converged). */
+  unconverged: number;
+  /** 0 when the update succeeded; else the unconverged keys (at least 1). */
+  failedResources: number;
+  error?: string;
+}
+
+export interface ThrottledResult {
+  keys: number;
+  ratePerSecond: number;
+  /** Provider knobs set for this run (beyond the testbed's endpoint and credentials). */
+  providerEnv: Record<string, string>;
+  phases: ThrottledPhase[];
+}
+
+/**
+ * Provider settings for the run: none, on purpose. At the CLI's default parallelism a call waits
+ * behind a few others only, well inside the 120 s per-call deadline, so the defaults users get are
+ * what is measured. (With a much higher `--parallel`, queueing time counts against that deadline
+ * and HW_KMS_DEADLINE_MS would have to grow with it.)
+ */
+export const THROTTLED_PROVIDER_ENV: Readonly<Record<string, string>> = {};
+
+async function phase(
+  ctx: BenchContext,
+  stack: Stack,
+  what: "up" | "destroy",
+  requestsNeeded: number,
+  rate: number,
+  bed: Awaited<ReturnType<typeof startBed>>,
+  keys: readonly string[],
+): Promise<ThrottledPhase> {
+  progress(ctx, `throttled: ${what} of ${keys.length} keys at ${rate} req/s (bound ${(requestsNeeded / rate).toFixed(1)} s)`);
+  await bed.bed.admin.clearRequests();
+  let error: string | undefined;
+  const { ms } = await timed(async () => {
+    try {
+      const result = what === "up" ? await stack.up() : await stack.destroy();
+      if (result.summary.result !== "succeeded") error = `the update ended "${result.summary.result}"`;
+    } catch (e) {
+      error = (e instanceof Error ? e.message : String(e)).slice(0, 2000);
+    }
+  });
+  const calls = countCalls(await bed.bed.admin.requests());
+  const wantEnabled = what === "up";
+  const ids = new Set(keys);
+  const unconverged = (await bed.bed.admin.listKeys()).filter((k) => ids.has(k.keyId) && k.rotationEnabled !== wantEnabled).length;
+  // The Automation API reports a failed update as an error; the keys KMS left behind say which.
+  const failedResources = error === undefined ? 0 : Math.max(1, unconverged);
+  const boundMs = (requestsNeeded / rate) * 1000;
+  const result: ThrottledPhase = {
+    phase: what,
+    ms: round(ms, 0),
+    requestsNeeded,
+    boundMs: round(boundMs, 0),
+    ratio: round(ms / boundMs, 3),
+    calls,
+    unconverged,
+    failedResources,
+    ...(error === undefined ? {} : { error }),
+  };
+  progress(
+    ctx,
+    `throttled: ${what} took ${(ms / 1000).toFixed(1)} s (${result.ratio}× the bound), ${calls.total} requests, ` +
+      `${calls.throttled} answered 429, ${unconverged} keys unconverged`,
+  );
+  return result;
+}
+
+export async function measureThrottled(
+  ctx: BenchContext,
+  n: number,
+  rate: number,
+  providerEnv: Record<string, string> = { ...THROTTLED_PROVIDER_ENV },
+): Promise<ThrottledResult> {
+  const keys = keyIds(5, n);
+  const bed = await startBed(ctx, { rateLimit: rate, seed: { keys: keys.map((keyId) => ({ keyId })) } }, providerEnv);
+  try {
+    const stack = await bed.stack("throttled", rotationProgram(() => keys.map((keyId) => ({ keyId }))));
+    const phases = [await phase(ctx, stack, "up", 2 * n, rate, bed, keys)];
+    // Tear down even after a failed up, so the destroy is measured on whatever was created.
+    phases.push(await phase(ctx, stack, "destroy", n, rate, bed, keys));
+    return { keys: n, ratePerSecond: rate, providerEnv, phases };
+  } finally {
+    await bed.dispose();
+  }
+}

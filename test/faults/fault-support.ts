@@ -1,6 +1,7 @@
 // Helpers shared by the fault, interruption and secrets suites: stacks with extra provider
 // environment, the recorded KeyRotations of a stack, a loopback proxy that can drop Retry-After,
 // and the checks every case makes on what the user sees.
+import { execFile } from "node:child_process";
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -48,6 +49,24 @@ export function stackWithEnv(
     { stackName: name, projectName: "kms-faults", program },
     { pulumiCommand: bed.sandbox.pulumiCommand, envVars, workDir: bed.sandbox.workDir },
   );
+}
+
+/**
+ * Runs the sandbox's `pulumi` with the stack's environment, in the workspace, as a user would at a
+ * terminal (the Automation API has no call for some commands, and exports with --show-secrets).
+ */
+export function pulumiCli(bed: KmsTestbed, stack: Stack, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      bed.sandbox.pulumiCommand.command,
+      [...args, "--stack", stack.name, "--non-interactive"],
+      { cwd: bed.sandbox.workDir, env: { ...process.env, ...stack.workspace.envVars }, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
 }
 
 /** A KeyRotation as the state file records it. */

@@ -72,9 +72,11 @@ function withProvider(props: Props, from: Props): Props {
  */
 function fail(e: unknown, id: string, inputs: Props): never {
   if (isRotationProgressError(e)) {
-    const err = userFacing(e.cause) as Error & { id: string; properties: Props };
+    const err = userFacing(e.cause) as Error & { id: string; properties: Props; reasons: string[] };
     err.id = id;
     err.properties = withProvider(e.reached, inputs);
+    // The engine reports a partial failure by its reasons alone ("resource init failed" if none).
+    err.reasons = [err.message];
     throw err;
   }
   throw userFacing(e);

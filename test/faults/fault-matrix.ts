@@ -4,18 +4,20 @@
 // engine run (with --continue-on-error) and are asserted one by one afterwards.
 import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import { expect } from "vitest";
+import type { KmsOperation } from "../../provider/kms/kms-rules.js";
 import type { AdminKey, FaultRule, RequestLogEntry } from "../emulator/index.js";
 import { loadSdk, type KmsTestbed } from "../support/kms-testbed.js";
 import {
   NO_RETRY_AFTER,
   STACK_FRAME,
   agreesWithKms,
-  allOf,
+  answerOf,
   errorDiagnostics,
   isMutating,
   keyIdFor,
   outcomeOf,
   recordedRotations,
+  sequenceOf,
   settledRequests,
   stackWithEnv,
   startRetryAfterStripper,
@@ -90,7 +92,7 @@ export type MatrixOperation = "create" | "update" | "delete" | "refresh";
 
 interface OperationPlan {
   /** The KMS call the faults hit. */
-  faulted: string;
+  faulted: KmsOperation;
   /** What a replay of an already-landed faulted call is answered. */
   replay: string;
   /** Calls made for a key before the faulted one (answered 200). */
@@ -194,7 +196,8 @@ function byKey(log: RequestLogEntry[]): Map<string, RequestLogEntry[]> {
 
 /**
  * Runs operation `op` once for all {@link FAULT_CASES} against the testbed, each case on its own
- * key with its fault scoped to that key, then a clean refresh; collects what each case needs.
+ * key with its fault scoped to that key; then a clean refresh, then a fault-free up (destroy for
+ * delete); collects what each case needs.
  */
 export async function runMatrix(bed: KmsTestbed, op: MatrixOperation): Promise<MatrixRun> {
   const { KeyRotation } = loadSdk();
@@ -222,11 +225,11 @@ export async function runMatrix(bed: KmsTestbed, op: MatrixOperation): Promise<M
   if (op === "update") desired = { enabled: true, intervalDays: 180 };
   if (op === "refresh") for (const { keyId } of keys) await bed.admin.putKey(keyId, { rotationInterval: 200 });
   await bed.admin.clearRequests();
-  for (const { c, keyId } of keys) await bed.admin.addFault({ ...c.rule, operation: plan.faulted, keyId } as FaultRule);
+  for (const { c, keyId } of keys) await bed.admin.addFault({ ...c.rule, operation: plan.faulted, keyId });
 
   // Act: the faulted run.
   const diag = errorDiagnostics();
-  const onEvent = allOf(diag.onEvent);
+  const onEvent = diag.onEvent;
   const run =
     op === "create" || op === "update"
       ? stack.up({ parallel, continueOnError: true, onEvent })
@@ -274,8 +277,8 @@ export async function runMatrix(bed: KmsTestbed, op: MatrixOperation): Promise<M
     const [first, second] = faultedAttempts;
     const result: CaseResult = {
       keyId,
-      calls: entries.map((r) => `${r.operation} ${r.errorCode === undefined ? String(r.status) : `${r.status} ${r.errorCode}`}`),
-      sequences: faultedAttempts.map((r) => (r.body as { sequence?: string }).sequence),
+      calls: entries.map((r) => `${r.operation} ${answerOf(r)}`),
+      sequences: faultedAttempts.map(sequenceOf),
       errors: diag.byResource.get(c.id) ?? [],
       kmsAfter: after,
       kmsFinal: final,

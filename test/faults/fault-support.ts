@@ -5,12 +5,7 @@ import { execFile } from "node:child_process";
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import {
-  LocalWorkspace,
-  type EngineEvent,
-  type PulumiFn,
-  type Stack,
-} from "@pulumi/pulumi/automation";
+import { LocalWorkspace, type EngineEvent, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 import type { AdminKey, EmulatorAdmin, RequestLogEntry } from "../emulator/index.js";
 import type { KmsTestbed } from "../support/kms-testbed.js";
 
@@ -161,13 +156,6 @@ export function errorDiagnostics(): { onEvent: (e: EngineEvent) => void; byResou
       list.push(d.message);
       byResource.set(name, list);
     },
-  };
-}
-
-/** Combines engine-event listeners. */
-export function allOf(...listeners: ((e: EngineEvent) => void)[]): (e: EngineEvent) => void {
-  return (e) => {
-    for (const l of listeners) l(e);
   };
 }
 

@@ -351,7 +351,10 @@ export function assertCase(run: MatrixRun, c: FaultCase): void {
   if (c.failsWith === undefined) {
     expect(r.errors, `${where}: no error`).toEqual([]);
   } else {
-    const text = r.errors.join("\n");
+    expect(r.errors, `${where}: one error for the resource`).toHaveLength(1);
+    // The engine lists a partial failure's reasons as "1 error occurred:\n\t* <reason>".
+    const text = r.errors.join("\n").trim().replace(/^1 error occurred:\s*\* /, "");
+    expect(text, `${where}: one line`).not.toContain("\n");
     expect(text, `${where}: the error names the code`).toContain(c.failsWith);
     expect(text, `${where}: the error says how often it tried`).toContain(`after ${ATTEMPTS} attempts`);
     expect(text, `${where}: the error names the key`).toContain(r.keyId);

@@ -16,7 +16,7 @@ import {
   timed,
   type BenchContext,
 } from "./common.js";
-import { withRssSampling, type RssPeak } from "./memory.js";
+import { reapedChildrenCpuMs, withRssSampling, type RssPeak } from "./memory.js";
 import { measureStateSize, type StateSize } from "./state-size.js";
 
 export const KEY_ROTATION_TYPE = "pulumi-nodejs:dynamic/huaweicloud-kms:KeyRotation";
@@ -24,8 +24,15 @@ export const FLOOR_TYPE = "pulumi-nodejs:dynamic/bench:Floor";
 
 export interface RunSample {
   ms: number;
-  /** Peak RSS of the dynamic-provider process during this run. */
+  /** Peak RSS (and sampled CPU) of the dynamic-provider process during this run. */
   rss: RssPeak;
+  /**
+   * CPU of the run, in milliseconds: the CLI's process tree (engine, language host, dynamic
+   * provider; null where /proc is unreadable), and this harness process, which hosts the
+   * emulator and the inline program. On a 2-core machine, CPU is what wall time is made of.
+   */
+  cliCpuMs: number | null;
+  harnessCpuMs: number;
 }
 
 export interface Repetition {
@@ -53,8 +60,29 @@ export interface Cell {
   keyRotationUpMs: number;
   floorDestroyMs: number;
   keyRotationDestroyMs: number;
+  /** Median over the repetitions of KeyRotation / floor. */
   upRatio: number;
   destroyRatio: number;
+  /** Medians of the up runs' CPU, in milliseconds (see RunSample). */
+  upCpu: { keyRotation: CpuMedians; floor: CpuMedians };
+}
+
+export interface CpuMedians {
+  /** The CLI's process tree, all of it (null where unknown). */
+  cli: number | null;
+  /** The dynamic-provider process alone (sampled, so slightly low). */
+  provider: number;
+  /** The harness: emulator and inline program. */
+  harness: number;
+}
+
+function cpuMedians(samples: readonly RunSample[]): CpuMedians {
+  const cli = samples.map((s) => s.cliCpuMs);
+  return {
+    cli: cli.every((c): c is number => c !== null) ? round(median(cli), 0) : null,
+    provider: round(median(samples.map((s) => s.rss.cpuMs)), 0),
+    harness: round(median(samples.map((s) => s.harnessCpuMs)), 0),
+  };
 }
 
 export interface CellPlan {
@@ -72,6 +100,8 @@ export interface CellResult {
 }
 
 async function run(stack: Stack, what: "up" | "destroy", label: string): Promise<RunSample> {
+  const childrenBefore = reapedChildrenCpuMs();
+  const harnessBefore = process.cpuUsage();
   const { result, rss } = await withRssSampling(() =>
     timed(async () => {
       const r = what === "up" ? await stack.up() : await stack.destroy();
@@ -79,7 +109,14 @@ async function run(stack: Stack, what: "up" | "destroy", label: string): Promise
       return r;
     }),
   );
-  return { ms: round(result.ms, 0), rss };
+  const harness = process.cpuUsage(harnessBefore);
+  const childrenAfter = reapedChildrenCpuMs();
+  return {
+    ms: round(result.ms, 0),
+    rss,
+    cliCpuMs: childrenBefore === undefined || childrenAfter === undefined ? null : round(childrenAfter - childrenBefore, 0),
+    harnessCpuMs: round((harness.user + harness.system) / 1000, 0),
+  };
 }
 
 /** One cell: fresh emulator and sandbox, `repetitions` rounds of floor and KeyRotation up/destroy. */
@@ -163,8 +200,14 @@ export async function measureCell(ctx: BenchContext, plan: CellPlan): Promise<Ce
     keyRotationUpMs,
     floorDestroyMs,
     keyRotationDestroyMs,
-    upRatio: round(keyRotationUpMs / floorUpMs, 3),
-    destroyRatio: round(keyRotationDestroyMs / floorDestroyMs, 3),
+    // The median of each repetition's own ratio: the two runs of a repetition ran back to back, so
+    // load from other work on the machine hits both alike and cancels out of their ratio.
+    upRatio: round(median(repetitions.map((r) => r.keyRotationUp.ms / r.floorUp.ms)), 3),
+    destroyRatio: round(median(repetitions.map((r) => r.keyRotationDestroy.ms / r.floorDestroy.ms)), 3),
+    upCpu: {
+      keyRotation: cpuMedians(repetitions.map((r) => r.keyRotationUp)),
+      floor: cpuMedians(repetitions.map((r) => r.floorUp)),
+    },
   };
   return state === undefined ? { cell } : { cell, state };
 }

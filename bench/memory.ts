@@ -1,12 +1,18 @@
-// Peak RSS of the dynamic-provider processes started by this harness. The engine starts one
-// `node .../@pulumi/pulumi/cmd/dynamic-provider` per update (through the shell shim), so it is
-// found by scanning /proc while the update runs. VmHWM is the kernel's own high-water mark, so
-// polling loses nothing but the growth of the last interval before the process exits.
+// Peak RSS (figure 5) and CPU time of the dynamic-provider processes started by this harness,
+// plus CPU accounting of a whole run. The engine starts one `node .../@pulumi/pulumi/cmd/
+// dynamic-provider` per update (through the shell shim), so it is found by scanning /proc while the
+// update runs. VmHWM is the kernel's own high-water mark, so polling loses nothing but the growth
+// of the last interval before the process exits; its CPU time is likewise sampled (up to one
+// interval short). The CPU of the CLI's whole process tree is exact: it is read from this
+// process's reaped-children times, which the kernel adds up as each child is waited for.
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 
 export interface RssPeak {
   /** Highest VmHWM of any matching process, in bytes (0 when none was seen). */
   peakBytes: number;
+  /** CPU time (user + system) of the matching processes, in milliseconds, as last sampled. */
+  cpuMs: number;
   /** How many distinct matching processes were seen. */
   processes: number;
   /** False where /proc is not readable (not Linux): the peak is then unknown. */
@@ -22,13 +28,52 @@ function readText(path: string): string | undefined {
   }
 }
 
-function parentOf(pid: number): number | undefined {
+/**
+ * The fields of /proc/<pid>/stat from the third (state) on, so that field k (1-based, as in
+ * proc(5)) is at index k - 3. "pid (comm) state ppid ...": comm may contain spaces and
+ * parentheses, so the line is cut at the last ")".
+ */
+function statFields(pid: number | "self"): string[] | undefined {
   const stat = readText(`/proc/${pid}/stat`);
-  if (stat === undefined) return undefined;
-  // "pid (comm) state ppid ...": comm may contain spaces and parentheses, so cut at the last ")".
-  const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const ppid = Number(rest[1]);
+  return stat === undefined ? undefined : stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+}
+
+function parentOf(pid: number): number | undefined {
+  const ppid = Number(statFields(pid)?.[4 - 3]);
   return Number.isInteger(ppid) ? ppid : undefined;
+}
+
+let ticksPerSecond: number | undefined;
+
+function clockTicks(): number {
+  if (ticksPerSecond === undefined) {
+    let value = Number.NaN;
+    try {
+      value = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
+    } catch {
+      // getconf missing: Linux has used 100 on every common architecture for decades.
+    }
+    ticksPerSecond = Number.isInteger(value) && value > 0 ? value : 100;
+  }
+  return ticksPerSecond;
+}
+
+/** utime + stime (fields 14, 15) or cutime + cstime (16, 17), in milliseconds. */
+function cpuMsOf(pid: number | "self", which: "own" | "children"): number | undefined {
+  const fields = statFields(pid);
+  if (!fields) return undefined;
+  const [a, b] = which === "own" ? [fields[14 - 3], fields[15 - 3]] : [fields[16 - 3], fields[17 - 3]];
+  const ticks = Number(a) + Number(b);
+  return Number.isFinite(ticks) ? (ticks * 1000) / clockTicks() : undefined;
+}
+
+/**
+ * CPU time of every child process this process has reaped so far (the pulumi CLI, and through
+ * it the language host and the dynamic provider, when each parent waited for its children).
+ * Undefined where /proc is not readable.
+ */
+export function reapedChildrenCpuMs(): number | undefined {
+  return cpuMsOf("self", "children");
 }
 
 /**
@@ -62,6 +107,7 @@ function vmHwmBytes(pid: number): number | undefined {
 /** Polls /proc for our dynamic-provider processes until stopped. */
 export class RssSampler {
   private readonly peaks = new Map<number, number>();
+  private readonly cpu = new Map<number, number>();
   /** Ancestry already walked, per pid (whether it descends from this process). */
   private readonly ancestry = new Map<number, boolean>();
   private timer: NodeJS.Timeout | undefined;
@@ -87,7 +133,9 @@ export class RssSampler {
     if (this.supported) this.sample();
     let peakBytes = 0;
     for (const bytes of this.peaks.values()) peakBytes = Math.max(peakBytes, bytes);
-    return { peakBytes, processes: this.peaks.size, supported: this.supported };
+    let cpuMs = 0;
+    for (const ms of this.cpu.values()) cpuMs += ms;
+    return { peakBytes, cpuMs: Math.round(cpuMs), processes: this.peaks.size, supported: this.supported };
   }
 
   private sample(): void {
@@ -112,6 +160,8 @@ export class RssSampler {
       if (!ours) continue;
       const bytes = vmHwmBytes(pid);
       if (bytes !== undefined) this.peaks.set(pid, Math.max(bytes, this.peaks.get(pid) ?? 0));
+      const cpuMs = cpuMsOf(pid, "own");
+      if (cpuMs !== undefined) this.cpu.set(pid, Math.max(cpuMs, this.cpu.get(pid) ?? 0));
     }
   }
 }

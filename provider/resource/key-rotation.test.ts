@@ -23,11 +23,18 @@ class FakeKms implements RotationApi {
   rotation = { enabled: false, interval: 365, rotations: 2, last: "2026-01-02T03:04:05.000Z" };
   exists = true;
   failOn = new Map<string, KmsApiError>();
+  /** Operations that take effect and then lose their answer (a timeout after every retry). */
+  landThenTimeOut = new Set<KmsOperation>();
 
   private guard(op: KmsOperation): void {
     const injected = this.failOn.get(op);
     if (injected) throw injected;
     if (!this.exists) throw kmsError(op, 404, "KMS.0207");
+  }
+  private lost(op: KmsOperation): void {
+    if (this.landThenTimeOut.has(op)) {
+      throw new KmsApiError({ status: 0, code: "TIMEOUT", operation: op, keyId: KEY, retryable: true, attempts: 3 });
+    }
   }
   getKeyRotationStatus(): Promise<RotationStatus> {
     this.calls.push("get");
@@ -40,6 +47,7 @@ class FakeKms implements RotationApi {
     this.guard("enable-key-rotation");
     if (this.rotation.enabled) throw kmsError("enable-key-rotation", 400, "KMS.2901");
     this.rotation = { ...this.rotation, enabled: true, interval: 365 };
+    this.lost("enable-key-rotation");
     return Promise.resolve();
   }
   disableKeyRotation(): Promise<void> {
@@ -47,6 +55,7 @@ class FakeKms implements RotationApi {
     this.guard("disable-key-rotation");
     if (!this.rotation.enabled) throw kmsError("disable-key-rotation", 400, "KMS.0313");
     this.rotation = { ...this.rotation, enabled: false };
+    this.lost("disable-key-rotation");
     return Promise.resolve();
   }
   updateKeyRotationInterval(_keyId: string, days: number): Promise<void> {
@@ -97,6 +106,31 @@ describe("createKeyRotation", () => {
     if (!isRotationProgressError(err)) return;
     expect(err.reached).toEqual({ keyId: KEY, enabled: true, intervalDays: 365, ...history });
     expect(err.message).toContain("KMS.0104");
+  });
+
+  it("reads KMS once after a call whose answer was lost, and records the change that landed", async () => {
+    const kms = new FakeKms();
+    kms.landThenTimeOut.add("enable-key-rotation");
+    const err: unknown = await createKeyRotation(kms, { keyId: KEY, enabled: true, intervalDays: 90 }).catch((e: unknown) => e);
+    expect(kms.calls).toEqual(["get", "enable", "get"]);
+    expect(isRotationProgressError(err) && err.reached).toEqual({ keyId: KEY, enabled: true, intervalDays: 365, ...history });
+    expect(String(err)).toContain("TIMEOUT");
+  });
+
+  it("reports a plain failure when the read shows the lost call did not land", async () => {
+    const kms = new FakeKms();
+    kms.failOn.set("enable-key-rotation", new KmsApiError({ status: 503, code: "KMS.0104", operation: "enable-key-rotation", retryable: true, attempts: 3 }));
+    const err: unknown = await createKeyRotation(kms, { keyId: KEY, enabled: true, intervalDays: 90 }).catch((e: unknown) => e);
+    expect(kms.calls).toEqual(["get", "enable", "get"]);
+    expect(isRotationProgressError(err)).toBe(false);
+    expect(err).toMatchObject({ code: "KMS.0104" });
+  });
+
+  it("does not read again after throttling: a 429 changed nothing", async () => {
+    const kms = new FakeKms();
+    kms.failOn.set("enable-key-rotation", new KmsApiError({ status: 429, code: "APIG.0308", operation: "enable-key-rotation", retryable: true, attempts: 6 }));
+    await expect(createKeyRotation(kms, { keyId: KEY, enabled: true, intervalDays: 90 })).rejects.toMatchObject({ code: "APIG.0308" });
+    expect(kms.calls).toEqual(["get", "enable"]);
   });
 
   it("passes the KMS error through when nothing changed", async () => {
@@ -165,6 +199,14 @@ describe("deleteKeyRotation", () => {
     const kms = new FakeKms();
     kms.failOn.set("disable-key-rotation", kmsError("disable-key-rotation", code === "KMS.0207" ? 404 : 400, code));
     await expect(deleteKeyRotation(kms, props)).resolves.toBeUndefined();
+  });
+
+  it("counts a disable whose answer was lost as done when a read shows rotation off", async () => {
+    const kms = new FakeKms();
+    kms.rotation = { ...kms.rotation, enabled: true };
+    kms.landThenTimeOut.add("disable-key-rotation");
+    await deleteKeyRotation(kms, props);
+    expect(kms.calls).toEqual(["disable", "get"]);
   });
 
   it("fails on any other refusal, so the resource stays in state", async () => {

@@ -69,22 +69,46 @@ async function send(api: RotationApi, keyId: string, call: RotationCall): Promis
   }
 }
 
-/** Sends the calls in order; on a failure after progress, reports how far KMS got. */
+/**
+ * Whether a failed call may still have changed KMS: no answer, a timeout or a 5xx after every
+ * retry. A refusal (4xx, 429 from the gateway) changed nothing.
+ */
+function mayHaveLanded(e: unknown): boolean {
+  return isKmsApiError(e) && e.retryable && e.status !== 429;
+}
+
+/**
+ * Sends the calls in order. On a failure after progress it reports how far KMS got; when the
+ * failed call itself may have landed, it reads KMS once to report what it really holds, so the
+ * engine never forgets a change that happened.
+ */
 async function apply(
   api: RotationApi,
   keyId: string,
   start: RotationSetting,
   calls: readonly RotationCall[],
-  record: (reached: RotationSetting) => KeyRotationOutputs,
+  record: (reached: RotationSetting, status?: RotationStatus) => KeyRotationOutputs,
 ): Promise<void> {
   for (const [i, call] of calls.entries()) {
     try {
       await send(api, keyId, call);
     } catch (e) {
+      const before = settingAfter(start, calls.slice(0, i));
+      if (mayHaveLanded(e)) {
+        const status = await api.getKeyRotationStatus(keyId).catch(() => undefined);
+        if (status && !sameSetting(liveSetting(status), start)) {
+          throw new RotationProgressError(record(liveSetting(status), status), e);
+        }
+        if (status) throw e;
+      }
       if (i === 0) throw e;
-      throw new RotationProgressError(record(settingAfter(start, calls.slice(0, i))), e);
+      throw new RotationProgressError(record(before), e);
     }
   }
+}
+
+function sameSetting(a: RotationSetting, b: RotationSetting): boolean {
+  return a.enabled === b.enabled && (!a.enabled || a.intervalDays === b.intervalDays);
 }
 
 function outputs(
@@ -116,7 +140,7 @@ export async function createKeyRotation(
         "to apply the program's settings.",
     );
   }
-  await apply(api, inputs.keyId, live, calls, (reached) => outputs({ ...inputs, ...reached }, status));
+  await apply(api, inputs.keyId, live, calls, (reached, now) => outputs({ ...inputs, ...reached }, now ?? status));
   return outputs(inputs, status);
 }
 
@@ -130,7 +154,8 @@ export async function updateKeyRotation(
   news: KeyRotationInputs,
 ): Promise<KeyRotationOutputs> {
   const recorded: RotationSetting = { enabled: olds.enabled, intervalDays: olds.intervalDays };
-  const record = (reached: RotationSetting): KeyRotationOutputs => outputs({ ...news, ...reached }, olds);
+  const record = (reached: RotationSetting, now?: RotationStatus): KeyRotationOutputs =>
+    outputs({ ...news, ...reached }, now ?? olds);
   try {
     await apply(api, news.keyId, recorded, planRotationCalls(recorded, news), record);
     return outputs(news, olds);
@@ -139,22 +164,29 @@ export async function updateKeyRotation(
   }
   const status = await api.getKeyRotationStatus(news.keyId);
   const live = liveSetting(status);
-  await apply(api, news.keyId, live, planRotationCalls(live, news), (reached) =>
-    outputs({ ...news, ...reached }, status),
+  await apply(api, news.keyId, live, planRotationCalls(live, news), (reached, now) =>
+    outputs({ ...news, ...reached }, now ?? status),
   );
   return outputs(news, status);
 }
 
 /**
  * Turns rotation off if the recorded state has it on. A key that is gone, scheduled for deletion,
- * or whose rotation is already off counts as done; any other refusal fails and keeps the resource.
+ * or whose rotation is already off counts as done, and so does a disable whose answer was lost
+ * when a read shows rotation off; any other failure keeps the resource.
  */
 export async function deleteKeyRotation(api: RotationApi, props: KeyRotationOutputs): Promise<void> {
   if (!props.enabled) return;
   try {
     await api.disableKeyRotation(props.keyId);
   } catch (e) {
-    if (!GONE_ON_DELETE_CODES.has(codeOf(e) ?? "")) throw e;
+    if (GONE_ON_DELETE_CODES.has(codeOf(e) ?? "")) return;
+    // The disable may have landed with its answer lost: if rotation is off now, the delete is done.
+    if (mayHaveLanded(e)) {
+      const status = await api.getKeyRotationStatus(props.keyId).catch(() => undefined);
+      if (status?.enabled === false) return;
+    }
+    throw e;
   }
 }
 

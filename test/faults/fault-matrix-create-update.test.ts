@@ -2,7 +2,7 @@
 // of FAULT_CASES on its own key in one `up`, then a clean refresh. See fault-matrix.ts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startKmsTestbed, type KmsTestbed } from "../support/kms-testbed.js";
-import { FAULT_CASES, assertCase, assertConverged, runMatrix, type MatrixOperation, type MatrixRun } from "./fault-matrix.js";
+import { FAULT_CASES, assertCase, assertConverged, failureOf, runMatrix, type MatrixOperation, type MatrixRun } from "./fault-matrix.js";
 
 describe.each<MatrixOperation>(["create", "update"])("%s under faults", (op) => {
   let bed: KmsTestbed;
@@ -18,7 +18,7 @@ describe.each<MatrixOperation>(["create", "update"])("%s under faults", (op) => 
   });
 
   it("the run fails only for the permanent faults, and the clean refresh after it changes nothing in KMS", () => {
-    const permanent = FAULT_CASES.filter((c) => c.failsWith !== undefined).length;
+    const permanent = FAULT_CASES.filter((c) => failureOf(op, c) !== undefined).length;
     expect(run.outcome.ok).toBe(permanent === 0);
     expect(run.refresh).toEqual({ ok: true, error: "" });
     expect(run.refreshMutations).toEqual([]);

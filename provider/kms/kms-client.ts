@@ -72,6 +72,20 @@ interface ParsedError {
   requestId?: string;
 }
 
+/** Node's codes for a server certificate it does not trust. */
+const TLS_ERROR_CODES: ReadonlySet<string> = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+const TLS_ADVICE =
+  "The endpoint's TLS certificate is not trusted: check the endpoint; for a private CA, add its certificate with NODE_EXTRA_CA_CERTS (certificate checks stay on).";
+
 const defaultSleep = (ms: number): Promise<void> =>
   new Promise((resolve) => {
     setTimeout(resolve, ms);
@@ -332,6 +346,7 @@ export class KmsClient {
   private transportFailure(operation: KmsOperation, keyId: string, err: TransportError | undefined, attempts: number): KmsApiError {
     const timeout = err?.kind === "timeout";
     const detail = err?.message ?? "no response";
+    const tls = err?.code !== undefined && TLS_ERROR_CODES.has(err.code);
     return new KmsApiError({
       status: 0,
       code: timeout ? LocalErrorCode.Timeout : LocalErrorCode.NetworkError,
@@ -340,6 +355,7 @@ export class KmsClient {
       keyId,
       retryable: timeout || (err !== undefined && isRetryableOutcome({ kind: "network", code: err.code })),
       attempts,
+      ...(tls ? { advice: TLS_ADVICE } : {}),
       ...(err !== undefined ? { cause: err } : {}),
     });
   }

@@ -184,6 +184,8 @@ describe("transport and authentication through the CLI", () => {
         const { stack, keyId } = await oneRotation("self-signed", { HW_KMS_ENDPOINT: front.url });
         const message = await failedUp(stack);
         expect(message).toMatch(/self[- ]signed certificate|DEPTH_ZERO_SELF_SIGNED_CERT/);
+        expect(message).toContain("TLS certificate is not trusted");
+        expect(message).toContain("NODE_EXTRA_CA_CERTS");
         expect(message).toContain(`(${front.url})`);
         expect(front.accepted(), "no TLS session was established").toBe(0);
         // A certificate problem is not retried: another try would fail the same way.

@@ -44,8 +44,7 @@ export function setClientForTesting(api: RotationApi | undefined): void {
 }
 
 function kms(): RotationApi {
-  // The engine keeps a provider's stderr in its own log (`pulumi up -v=9 --logtostderr`), not in
-  // the user's output; PULUMI_KMS_DEBUG turns the per-call lines on.
+  // The engine shows a provider's stderr in the update's output, so per-call lines are opt-in.
   const debug = process.env.PULUMI_KMS_DEBUG ? (message: string) => process.stderr.write(`${message}\n`) : () => undefined;
   client ??= new KmsClient(resolveKmsConfig({ stackConfig, env: process.env }), { logger: { debug } });
   return client;

@@ -93,6 +93,12 @@ describe("faults over HTTP", () => {
     expect((await enable()).status).toBe(200);
   });
 
+  it("status 429 with retryAfter null answers without Retry-After, as some gateways do", async () => {
+    await admin.addFault({ kind: "status", status: 429, retryAfter: null, times: 1 });
+    const throttled = await enable();
+    expect([throttled.status, errorOf(throttled)?.error_code, throttled.headers["retry-after"]]).toEqual([429, "APIG.0308", undefined]);
+  });
+
   it("status 500 and 503 default to retryable KMS codes; a custom code is used as given", async () => {
     await admin.addFault({ kind: "status", status: 500, times: 1 });
     await admin.addFault({ kind: "status", status: 503, times: 1 });

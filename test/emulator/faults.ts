@@ -24,8 +24,8 @@ export const faultRuleSchema = z.discriminatedUnion("kind", [
     /** Default: APIG.0308 for 429, KMS.0104 for 503, KMS.0101 otherwise. */
     errorCode: z.string().optional(),
     errorMsg: z.string().optional(),
-    /** `Retry-After` seconds; 429 answers carry 1 unless told otherwise. */
-    retryAfter: z.int().nonnegative().optional(),
+    /** `Retry-After` seconds; 429 answers carry 1 unless told otherwise, `null` sends none. */
+    retryAfter: z.int().nonnegative().nullable().optional(),
     /** Perform the operation first, then answer with the error (a failure that did land). */
     afterApply: z.boolean().optional(),
   }),

@@ -160,7 +160,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   function faultOutcome(action: FaultAction & { kind: "status" }): { outcome: Outcome; headers: Record<string, string> } {
     const code =
       action.errorCode ?? (action.status === 429 ? "APIG.0308" : action.status === 503 ? "KMS.0104" : "KMS.0101");
-    const retryAfter = action.retryAfter ?? (action.status === 429 ? 1 : undefined);
+    const retryAfter = action.retryAfter === null ? undefined : (action.retryAfter ?? (action.status === 429 ? 1 : undefined));
     return {
       outcome: { ok: false, status: action.status, code, message: action.errorMsg ?? injectedMessage(action.status) },
       headers: retryAfter === undefined ? {} : { "Retry-After": String(retryAfter) },

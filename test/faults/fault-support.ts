@@ -1,9 +1,7 @@
 // Helpers shared by the fault, interruption and secrets suites: stacks with extra provider
-// environment, the recorded KeyRotations of a stack, a loopback proxy that can drop Retry-After,
-// and the checks every case makes on what the user sees.
+// environment, the recorded KeyRotations of a stack, and the checks every case makes on what the
+// user sees.
 import { execFile } from "node:child_process";
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { LocalWorkspace, type EngineEvent, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 import type { AdminKey, EmulatorAdmin, RequestLogEntry } from "../emulator/index.js";
@@ -182,69 +180,4 @@ export async function settledRequests(admin: EmulatorAdmin, dropped: number, wai
     if (open <= dropped || Date.now() > until) return log;
     await sleep(50);
   }
-}
-
-/** Text marking an injected 429 whose answer should reach the client without Retry-After. */
-export const NO_RETRY_AFTER = "[no Retry-After]";
-
-/** A loopback HTTP proxy in front of the emulator; see {@link startRetryAfterStripper}. */
-export interface RunningProxy {
-  url: string;
-  /** How many 429 answers went out without their Retry-After. */
-  stripped(): number;
-  close(): Promise<void>;
-}
-
-/**
- * The emulator always sends `Retry-After` with a 429 (1 s unless told otherwise), so a gateway
- * that throttles without it cannot be arranged there. This proxy forwards every request
- * unchanged (same Host header, so signatures still verify) and removes `Retry-After` from 429
- * answers whose message carries {@link NO_RETRY_AFTER}. A connection the emulator drops is
- * dropped towards the client too, so resets look the same through the proxy.
- */
-export async function startRetryAfterStripper(target: string): Promise<RunningProxy> {
-  const upstream = new URL(target);
-  let stripped = 0;
-  const server: Server = createServer((req, res) => {
-    const out = httpRequest(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-        agent: false,
-      },
-      (answer) => {
-        const chunks: Buffer[] = [];
-        answer.on("data", (c: Buffer) => chunks.push(c));
-        answer.on("error", () => req.socket.destroy());
-        answer.on("end", () => {
-          const body = Buffer.concat(chunks);
-          const headers: IncomingHttpHeaders = { ...answer.headers };
-          if (answer.statusCode === 429 && body.toString("utf8").includes(NO_RETRY_AFTER)) {
-            Reflect.deleteProperty(headers, "retry-after");
-            stripped++;
-          }
-          res.writeHead(answer.statusCode ?? 502, headers);
-          res.end(body);
-        });
-      },
-    );
-    out.on("error", () => req.socket.destroy());
-    req.pipe(out);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stripped: () => stripped,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          resolve();
-        });
-      }),
-  };
 }

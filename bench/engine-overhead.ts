@@ -49,11 +49,33 @@ export interface Repetition {
   kmsRequestsDestroy: number;
 }
 
+/**
+ * How a cell departs from what users get by default. Both programs of the cell run with it, so
+ * the ratio stays like for like; the targets are judged on "default" only, the others are
+ * diagnostics that show where the time goes and which knob moves it.
+ */
+export type Variant =
+  | { kind: "default" }
+  /** PULUMI_SKIP_CHECKPOINTS=true: the file backend writes the state once, not after every step. */
+  | { kind: "checkpoints-skipped" }
+  /** `--parallel P` for the engine and HW_KMS_MAX_CONCURRENCY=P for the provider's client. */
+  | { kind: "parallel"; parallel: number };
+
+export function describeVariant(v: Variant): string {
+  switch (v.kind) {
+    case "default":
+      return "default";
+    case "checkpoints-skipped":
+      return "checkpoints skipped";
+    case "parallel":
+      return `--parallel ${v.parallel}, HW_KMS_MAX_CONCURRENCY=${v.parallel}`;
+  }
+}
+
 export interface Cell {
   n: number;
   latencyMs: number;
-  /** "skipped" = PULUMI_SKIP_CHECKPOINTS=true for both programs: a diagnostic, not a target. */
-  checkpoints: "on" | "skipped";
+  variant: Variant;
   repetitions: Repetition[];
   /** Medians over the repetitions, in milliseconds. */
   floorUpMs: number;
@@ -88,7 +110,7 @@ function cpuMedians(samples: readonly RunSample[]): CpuMedians {
 export interface CellPlan {
   n: number;
   latencyMs: number;
-  checkpoints: "on" | "skipped";
+  variant: Variant;
   repetitions: number;
   /** Export the state after the first KeyRotation and floor up (figure 3). */
   measureState?: boolean;
@@ -99,12 +121,13 @@ export interface CellResult {
   state?: { keyRotation: StateSize; floor: StateSize };
 }
 
-async function run(stack: Stack, what: "up" | "destroy", label: string): Promise<RunSample> {
+async function run(stack: Stack, what: "up" | "destroy", label: string, parallel?: number): Promise<RunSample> {
   const childrenBefore = reapedChildrenCpuMs();
   const harnessBefore = process.cpuUsage();
   const { result, rss } = await withRssSampling(() =>
     timed(async () => {
-      const r = what === "up" ? await stack.up() : await stack.destroy();
+      const options = parallel === undefined ? {} : { parallel };
+      const r = what === "up" ? await stack.up(options) : await stack.destroy(options);
       assertSucceeded(label, r);
       return r;
     }),
@@ -121,11 +144,17 @@ async function run(stack: Stack, what: "up" | "destroy", label: string): Promise
 
 /** One cell: fresh emulator and sandbox, `repetitions` rounds of floor and KeyRotation up/destroy. */
 export async function measureCell(ctx: BenchContext, plan: CellPlan): Promise<CellResult> {
-  const { n, latencyMs, checkpoints } = plan;
+  const { n, latencyMs, variant } = plan;
   const keys = keyIds(4, n);
-  const env: Record<string, string> = checkpoints === "skipped" ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {};
+  const env: Record<string, string> = {};
+  let parallel: number | undefined;
+  if (variant.kind === "checkpoints-skipped") env.PULUMI_SKIP_CHECKPOINTS = "true";
+  if (variant.kind === "parallel") {
+    parallel = variant.parallel;
+    env.HW_KMS_MAX_CONCURRENCY = String(variant.parallel);
+  }
   const bed = await startBed(ctx, { seed: { keys: keys.map((keyId) => ({ keyId })) } }, env);
-  const label = `engine N=${n} ${latencyMs} ms${checkpoints === "skipped" ? " (checkpoints skipped)" : ""}`;
+  const label = `engine N=${n} ${latencyMs} ms${variant.kind === "default" ? "" : ` (${describeVariant(variant)})`}`;
   const repetitions: Repetition[] = [];
   let state: CellResult["state"];
   try {
@@ -147,10 +176,10 @@ export async function measureCell(ctx: BenchContext, plan: CellPlan): Promise<Ce
       const samples: Partial<Omit<Repetition, "first" | "loadBefore" | "kmsRequestsUp" | "kmsRequestsDestroy">> = {};
       let kmsRequestsUp = 0;
       const upFloor = async (): Promise<void> => {
-        samples.floorUp = await run(floor, "up", `${label} floor up`);
+        samples.floorUp = await run(floor, "up", `${label} floor up`, parallel);
       };
       const upRotations = async (): Promise<void> => {
-        samples.keyRotationUp = await run(rotations, "up", `${label} KeyRotation up`);
+        samples.keyRotationUp = await run(rotations, "up", `${label} KeyRotation up`, parallel);
         kmsRequestsUp = countCalls(await bed.bed.admin.requests()).total;
         await bed.bed.admin.clearRequests();
         await converged(true);
@@ -165,10 +194,10 @@ export async function measureCell(ctx: BenchContext, plan: CellPlan): Promise<Ce
       }
 
       const downFloor = async (): Promise<void> => {
-        samples.floorDestroy = await run(floor, "destroy", `${label} floor destroy`);
+        samples.floorDestroy = await run(floor, "destroy", `${label} floor destroy`, parallel);
       };
       const downRotations = async (): Promise<void> => {
-        samples.keyRotationDestroy = await run(rotations, "destroy", `${label} KeyRotation destroy`);
+        samples.keyRotationDestroy = await run(rotations, "destroy", `${label} KeyRotation destroy`, parallel);
       };
       for (const step of first === "floor" ? [downFloor, downRotations] : [downRotations, downFloor]) await step();
       const kmsRequestsDestroy = countCalls(await bed.bed.admin.requests()).total;
@@ -194,7 +223,7 @@ export async function measureCell(ctx: BenchContext, plan: CellPlan): Promise<Ce
   const cell: Cell = {
     n,
     latencyMs,
-    checkpoints,
+    variant,
     repetitions,
     floorUpMs,
     keyRotationUpMs,
@@ -218,5 +247,5 @@ export async function measureCell(ctx: BenchContext, plan: CellPlan): Promise<Ce
  */
 export async function warmUp(ctx: BenchContext): Promise<void> {
   progress(ctx, "engine: warm-up round (not recorded)");
-  await measureCell(ctx, { n: 5, latencyMs: 0, checkpoints: "on", repetitions: 1 });
+  await measureCell(ctx, { n: 5, latencyMs: 0, variant: { kind: "default" }, repetitions: 1 });
 }

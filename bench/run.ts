@@ -56,6 +56,9 @@ const QUICK: Settings = {
   throttledRate: 20,
 };
 
+/** Engine parallelism and client concurrency of the latency diagnostic. */
+const DIAGNOSTIC_PARALLEL = 32;
+
 const FIGURES = ["api", "engine", "throttled"] as const;
 type Figure = (typeof FIGURES)[number];
 
@@ -178,16 +181,32 @@ async function main(): Promise<number> {
       const diagnostics: Cell[] = [];
       for (const { n, repetitions } of settings.engineNs) {
         for (const latencyMs of settings.latenciesMs) {
-          const plan: CellPlan = { n, latencyMs, checkpoints: "on", repetitions };
+          const plan: CellPlan = { n, latencyMs, variant: { kind: "default" }, repetitions };
           if (n === settings.targetN && latencyMs === 0) plan.measureState = true;
           const { cell, state } = await measureCell(ctx, plan);
           cells.push(cell);
           if (state) report.stateSize = state;
         }
-        // Why KeyRotation costs more than the floor: the same N with the per-step state writes off.
-        const { cell } = await measureCell(ctx, { n, latencyMs: 0, checkpoints: "skipped", repetitions: Math.min(repetitions, 2) });
+        // Does state size explain the gap? The same N with the per-step state writes off.
+        const { cell } = await measureCell(ctx, {
+          n,
+          latencyMs: 0,
+          variant: { kind: "checkpoints-skipped" },
+          repetitions: Math.min(repetitions, 2),
+        });
         diagnostics.push(cell);
       }
+      // Does latency explain the gap? At the CLI's default parallelism only a few creates wait on
+      // KMS at once; the same target cell with more of them in flight shows what that costs.
+      const latent = Math.max(...settings.latenciesMs);
+      const repetitions = settings.engineNs.find((e) => e.n === settings.targetN)?.repetitions ?? 1;
+      const { cell } = await measureCell(ctx, {
+        n: settings.targetN,
+        latencyMs: latent,
+        variant: { kind: "parallel", parallel: DIAGNOSTIC_PARALLEL },
+        repetitions: Math.min(repetitions, 3),
+      });
+      diagnostics.push(cell);
       report.engineOverhead = { targetN: settings.targetN, cells, diagnostics };
       report.memory = memoryRows(cells);
     });

@@ -44,7 +44,7 @@ describe("serialized provider", () => {
   it("installed: names the runtime module in one line and keeps a resource's state under 2 KB", async () => {
     const resource = await lifecycle("installed");
     const provider = String(resource.outputs.__provider);
-    expect(provider).toContain('require("pulumi-huaweicloud-kms/dist/provider/adapters/dynamic/runtime.js")');
+    expect(provider).toContain('require("pulumi-huaweicloud-kms/dist/provider/adapters/dynamic/provider-module.js")');
     expect(provider.length).toBeLessThan(400);
     expect(JSON.stringify(resource).length).toBeLessThanOrEqual(2048);
   });

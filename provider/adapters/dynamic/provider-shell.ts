@@ -7,19 +7,19 @@ import type * as Runtime from "./runtime.js";
 
 type Provider = pulumi.dynamic.ResourceProvider<Record<string, unknown>, Record<string, unknown>>;
 
-/** The runtime module's path inside an installed package; the serialized provider names it. */
+/** The runtime module's path inside an installed package; the linked-install shell names it. */
 const RUNTIME_MODULE = "pulumi-huaweicloud-kms/dist/provider/adapters/dynamic/runtime.js";
 
 /**
- * Installed from a registry, the package lives under node_modules: the runtime module itself is
- * the provider, and Pulumi serializes it as one `require(...)` line (about 300 bytes per state
- * entry). Linked into place (npm link, workspaces), its real path is outside node_modules and
- * Pulumi would try to serialize the module by value, so a shell of small functions that load it
- * by name is used instead (about 2 KB).
+ * Installed from a registry, the package lives under node_modules: the provider module
+ * (provider-module.ts) is the provider, and Pulumi serializes it as one `require(...)` line (about
+ * 300 bytes per state entry). Linked into place (npm link, workspaces), its real path is outside
+ * node_modules and Pulumi would serialize the module by value, so a shell of small functions that
+ * load the runtime by package name is used instead (about 2 KB).
  */
 export function keyRotationProvider(): Provider {
-  const runtimePath = require.resolve("./runtime.js");
-  return /[\\/]node_modules[\\/]/.test(runtimePath) ? (require(runtimePath) as Provider) : shell;
+  const modulePath = require.resolve("./provider-module.js");
+  return /[\\/]node_modules[\\/]/.test(modulePath) ? (require(modulePath) as Provider) : shell;
 }
 
 const shell: Provider = {

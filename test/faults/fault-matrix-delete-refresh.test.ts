@@ -1,32 +1,4 @@
-// The fault matrix for delete and refresh, through the real CLI against the emulator: every fault
-// of FAULT_CASES on its own key in one `destroy` or `refresh`, then a clean refresh. See fault-matrix.ts.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKmsTestbed, type KmsTestbed } from "../support/kms-testbed.js";
-import { FAULT_CASES, assertCase, assertConverged, failureOf, runMatrix, type MatrixOperation, type MatrixRun } from "./fault-matrix.js";
+// The fault matrix for delete and refresh, through the real CLI against the emulator.
+import { faultMatrixSuite } from "./fault-matrix-suite.js";
 
-describe.each<MatrixOperation>(["delete", "refresh"])("%s under faults", (op) => {
-  let bed: KmsTestbed;
-  let run: MatrixRun;
-
-  beforeAll(async () => {
-    bed = await startKmsTestbed();
-    run = await runMatrix(bed, op);
-  });
-  afterAll(async () => {
-    await run.dispose();
-    await bed.dispose();
-  });
-
-  it("the run fails only for the permanent faults, and the clean refresh after it changes nothing in KMS", () => {
-    const permanent = FAULT_CASES.filter((c) => failureOf(op, c) !== undefined).length;
-    expect(run.outcome.ok).toBe(permanent === 0);
-    expect(run.refresh).toEqual({ ok: true, error: "" });
-    expect(run.refreshMutations).toEqual([]);
-    expect(run.converge).toEqual({ ok: true, error: "" });
-  });
-
-  it.each(FAULT_CASES.map((c) => [c.id, c] as const))(`${op} × %s`, (_id, c) => {
-    assertCase(run, c);
-    assertConverged(run, c);
-  });
-});
+faultMatrixSuite(["delete", "refresh"]);

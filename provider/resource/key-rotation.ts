@@ -58,7 +58,8 @@ function liveSetting(status: RotationStatus): RotationSetting {
   return { enabled: status.enabled, intervalDays: status.intervalDays };
 }
 
-async function send(api: RotationApi, keyId: string, call: RotationCall): Promise<void> {
+/** Sends one planned call. */
+export async function sendRotationCall(api: RotationApi, keyId: string, call: RotationCall): Promise<void> {
   switch (call.operation) {
     case "enable-key-rotation":
       return api.enableKeyRotation(keyId);
@@ -91,7 +92,7 @@ async function apply(
 ): Promise<void> {
   for (const [i, call] of calls.entries()) {
     try {
-      await send(api, keyId, call);
+      await sendRotationCall(api, keyId, call);
     } catch (e) {
       const before = settingAfter(start, calls.slice(0, i));
       if (mayHaveLanded(e)) {

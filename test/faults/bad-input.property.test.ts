@@ -8,9 +8,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { check, setClientForTesting } from "../../provider/adapters/dynamic/runtime.js";
 import { KmsClient } from "../../provider/kms/kms-client.js";
 import { isKmsApiError } from "../../provider/kms/kms-api-error.js";
-import { createKeyRotation, updateKeyRotation, type RotationApi } from "../../provider/resource/key-rotation.js";
+import { createKeyRotation, sendRotationCall, updateKeyRotation } from "../../provider/resource/key-rotation.js";
 import { checkKeyRotationInputs, type KeyRotationInputs } from "../../provider/resource/key-rotation-inputs.js";
-import { planRotationCalls, type RotationCall, type RotationSetting } from "../../provider/resource/rotation-plan.js";
+import { planRotationCalls, type RotationSetting } from "../../provider/resource/rotation-plan.js";
 import { startEmulator, emulatorAdmin, type EmulatorAdmin, type RequestLogEntry, type RunningEmulator } from "../emulator/index.js";
 import { TEST_ACCESS_KEY, TEST_PROJECT_ID, TEST_SECRET_KEY, loadSdk, startKmsTestbed, type KmsTestbed } from "../support/kms-testbed.js";
 import { MUTATING_OPERATIONS, STACK_FRAME, errorDiagnostics, isMutating, keyIdFor, outcomeOf, sequenceOf } from "./fault-support.js";
@@ -198,17 +198,6 @@ describe("the call planner against the real emulator", () => {
     return (from.enabled ? 0 : 1) + ((from.enabled ? from.intervalDays : 365) === to.intervalDays ? 0 : 1);
   }
 
-  async function send(api: RotationApi, keyId: string, call: RotationCall): Promise<void> {
-    switch (call.operation) {
-      case "enable-key-rotation":
-        return api.enableKeyRotation(keyId);
-      case "disable-key-rotation":
-        return api.disableKeyRotation(keyId);
-      case "update-key-rotation-interval":
-        return api.updateKeyRotationInterval(keyId, call.intervalDays);
-    }
-  }
-
   async function arrange(from: RotationSetting): Promise<string> {
     const keyId = nextKey();
     await admin.putKey(keyId, { rotationEnabled: from.enabled, rotationInterval: from.intervalDays });
@@ -228,7 +217,7 @@ describe("the call planner against the real emulator", () => {
     await fc.assert(
       fc.asyncProperty(live, desired, async (from, to) => {
         const keyId = await arrange(from);
-        for (const call of planRotationCalls(from, to)) await send(client, keyId, call);
+        for (const call of planRotationCalls(from, to)) await sendRotationCall(client, keyId, call);
         await expectReached(keyId, to);
         const log = await admin.requests();
         expect(log.every((r) => r.status === 200), JSON.stringify(log)).toBe(true);
@@ -272,7 +261,7 @@ describe("the call planner against the real emulator", () => {
         await admin.clearFaults();
         for (const rule of kinds) for (const operation of MUTATING_OPERATIONS) await admin.addFault({ ...rule, operation, keyId });
         try {
-          for (const call of planRotationCalls(from, to)) await send(flakyClient, keyId, call);
+          for (const call of planRotationCalls(from, to)) await sendRotationCall(flakyClient, keyId, call);
         } catch (e) {
           throw new Error(`a transient fault surfaced: ${isKmsApiError(e) ? e.message : String(e)}`, { cause: e });
         }

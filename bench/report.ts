@@ -16,8 +16,10 @@ export interface MachineInfo {
   node: string;
   pulumiCli: string;
   pulumiSdk: string;
-  /** The CLI's default for `--parallel` (the bench does not override it). */
+  /** The CLI's default for `--parallel` (the bench does not override it outside diagnostics). */
   engineParallel: string;
+  /** The same as a number, when the CLI's help states it. */
+  engineParallelism: number | null;
   gitCommit: string;
   loadAverageAtStart: number[];
   loadAverageAtEnd?: number[];
@@ -255,8 +257,14 @@ export function judge(report: BenchReport): void {
             ? ": the default engine parallelism, which lets only a few creates wait on KMS at once, accounts for the gap."
             : ", so more creates in flight do not close it.");
       }
-      if (cell.latencyMs > 0) {
-        note += ` Each create also waits for 2 sequential KMS calls (${2 * cell.latencyMs} ms) that the floor does not make.`;
+      const parallelism = report.machine.engineParallelism;
+      if (cell.latencyMs > 0 && parallelism !== null) {
+        // A create cannot enable before its read has answered, so this much waiting is inherent.
+        const waitMs = (calls * cell.latencyMs) / parallelism;
+        note +=
+          ` Each create waits for its read, then its enable: ${calls} requests × ${cell.latencyMs} ms / ${parallelism} ` +
+          `creates in flight = ${seconds(waitMs)} s of waiting on KMS that any provider pays and the floor does not, ` +
+          `against ${seconds((target - 1) * cell.floorUpMs)} s over the floor that the target allows.`;
       }
       notes.push(note);
     }

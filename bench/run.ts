@@ -109,6 +109,7 @@ function machineInfo(binDir: string): MachineInfo {
     pulumiCli: commandOutput(pulumi, ["version"]),
     pulumiSdk: sdk,
     engineParallel: parallel === undefined ? "CLI default" : `CLI default (${parallel})`,
+    engineParallelism: parallel === undefined ? null : Number(parallel),
     gitCommit: commandOutput("git", ["rev-parse", "HEAD"]),
     loadAverageAtStart: loadavg().map((l) => round(l, 2)),
   };

@@ -218,10 +218,11 @@ async function main(): Promise<number> {
     await figure("throttled", async () => {
       const result = await measureThrottled(ctx, settings.throttledKeys, settings.throttledRate);
       report.throttled = result;
-      const up = result.phases.find((p) => p.phase === "up");
       // A resource that does not converge under throttling is a failure, not a slow figure.
-      if (up && (up.failedResources > 0 || up.unconverged > 0)) {
-        throw new Error(`throttled up: ${up.failedResources} failed resources, ${up.unconverged} keys unconverged`);
+      for (const p of result.phases) {
+        if (p.failedResources > 0 || p.unconverged > 0) {
+          throw new Error(`throttled ${p.phase}: ${p.failedResources} failed resources, ${p.unconverged} keys unconverged`);
+        }
       }
     });
   }

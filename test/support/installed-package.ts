@@ -8,9 +8,23 @@ import { join, resolve } from "node:path";
 const repoRoot = resolve(__dirname, "../..");
 let installed: string | undefined;
 
+/** Set by the test run's global setup, so that every worker shares one copy, removed at the end. */
+export const INSTALLED_ROOT_ENV = "KMS_TEST_INSTALLED_ROOT";
+
 /** A folder whose node_modules holds a copy of this package (package.json + dist) and links to its dependencies. */
 export function installedPackageRoot(): string {
+  installed ??= process.env[INSTALLED_ROOT_ENV];
   if (installed !== undefined) return installed;
+  const root = createInstalledPackage();
+  process.on("exit", () => {
+    rmSync(root, { recursive: true, force: true });
+  });
+  installed = root;
+  return root;
+}
+
+/** Makes a new installed copy; the caller removes it. */
+export function createInstalledPackage(): string {
   if (!existsSync(join(repoRoot, "dist", "sdk", "index.js"))) throw new Error("build the package first: npm run build");
   const root = mkdtempSync(join(tmpdir(), "kms-installed-"));
   const modules = join(root, "node_modules");
@@ -23,9 +37,5 @@ export function installedPackageRoot(): string {
     if (name === "pulumi-huaweicloud-kms" || name.startsWith(".") || existsSync(join(modules, name))) continue;
     symlinkSync(join(repoRoot, "node_modules", name), join(modules, name));
   }
-  process.on("exit", () => {
-    rmSync(root, { recursive: true, force: true });
-  });
-  installed = root;
   return root;
 }

@@ -5,7 +5,7 @@ import { execFile } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { LocalWorkspace, type EngineEvent, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 import type { AdminKey, EmulatorAdmin, RequestLogEntry } from "../emulator/index.js";
-import type { KmsTestbed } from "../support/kms-testbed.js";
+import type { KmsTestbed, loadSdk } from "../support/kms-testbed.js";
 
 export const ROTATION_TYPE = "pulumi-nodejs:dynamic/huaweicloud-kms:KeyRotation";
 
@@ -42,6 +42,22 @@ export function stackWithEnv(
     { stackName: name, projectName: "kms-faults", program },
     { pulumiCommand: bed.sandbox.pulumiCommand, envVars, workDir: bed.sandbox.workDir },
   );
+}
+
+/** A stack with one KeyRotation of `keyId` (created in the emulator), every 90 days; `extraEnv` as for {@link stackWithEnv}. */
+export async function oneRotationStack(
+  bed: KmsTestbed,
+  KeyRotation: ReturnType<typeof loadSdk>["KeyRotation"],
+  keyId: string,
+  name: string,
+  extraEnv: Record<string, string | undefined> = {},
+): Promise<Stack> {
+  await bed.admin.putKey(keyId);
+  const program: PulumiFn = () => {
+    new KeyRotation("key", { keyId, intervalDays: 90 });
+    return Promise.resolve({});
+  };
+  return stackWithEnv(bed, name, program, extraEnv);
 }
 
 /**

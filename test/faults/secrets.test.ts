@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Stack, UpOptions } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_ACCESS_KEY, TEST_PROJECT_ID, TEST_SECRET_KEY, loadSdk, startKmsTestbed, type KmsTestbed } from "../support/kms-testbed.js";
-import { STACK_FRAME, errorDiagnostics, keyIdFor, outcomeOf, pulumiCli, recordedRotations, stackWithEnv } from "./fault-support.js";
+import { STACK_FRAME, errorDiagnostics, keyIdFor, oneRotationStack, outcomeOf, pulumiCli, recordedRotations } from "./fault-support.js";
 
 /** The marker key of a secret value in Pulumi's state JSON. */
 const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
@@ -63,17 +63,7 @@ describe("secrets: no credential value in state, output, logs or errors", () => 
 
   async function oneRotation(name: string, env: Record<string, string | undefined>): Promise<{ stack: Stack; keyId: string }> {
     const keyId = keyIdFor("5ec7e700", keyIndex++);
-    await bed.admin.putKey(keyId);
-    const stack = await stackWithEnv(
-      bed,
-      name,
-      () => {
-        new KeyRotation("key", { keyId, intervalDays: 90 });
-        return Promise.resolve({});
-      },
-      { PULUMI_KMS_DEBUG: "1", ...env },
-    );
-    return { stack, keyId };
+    return { stack: await oneRotationStack(bed, KeyRotation, keyId, name, { PULUMI_KMS_DEBUG: "1", ...env }), keyId };
   }
 
   /** up, refresh, state export, destroy; the rotation must really have been applied and removed. */

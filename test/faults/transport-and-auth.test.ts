@@ -15,7 +15,7 @@ import { resolveKmsConfig } from "../../provider/config/kms-config.js";
 import { KmsClient } from "../../provider/kms/kms-client.js";
 import { startEmulator, type RunningEmulator } from "../emulator/index.js";
 import { TEST_ACCESS_KEY, TEST_PROJECT_ID, TEST_SECRET_KEY, loadSdk, startKmsTestbed, type KmsTestbed } from "../support/kms-testbed.js";
-import { STACK_FRAME, errorDiagnostics, keyIdFor, outcomeOf, stackWithEnv } from "./fault-support.js";
+import { STACK_FRAME, errorDiagnostics, keyIdFor, oneRotationStack, outcomeOf, stackWithEnv } from "./fault-support.js";
 
 const OTHER_PROJECT = "f9e8d7c6b5a4039281706f5e4d3c2b1a";
 const BOUND_ACCESS_KEY = "AKBOUNDTOOTHERPROJ01";
@@ -86,17 +86,7 @@ describe("transport and authentication through the CLI", () => {
 
   async function oneRotation(name: string, env: Record<string, string | undefined>): Promise<{ stack: Stack; keyId: string }> {
     const keyId = keyIdFor("7a115e00", keyIndex++);
-    await bed.admin.putKey(keyId);
-    const stack = await stackWithEnv(
-      bed,
-      name,
-      () => {
-        new KeyRotation("key", { keyId, intervalDays: 90 });
-        return Promise.resolve({});
-      },
-      env,
-    );
-    return { stack, keyId };
+    return { stack: await oneRotationStack(bed, KeyRotation, keyId, name, env), keyId };
   }
 
   /** The failing up's error for the rotation, and the whole CLI output, which must hold no stack trace. */

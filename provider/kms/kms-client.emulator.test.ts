@@ -13,8 +13,8 @@ import {
 } from "../../test/emulator/index.js";
 import { resolveKmsConfig, type KmsClientConfig } from "../config/kms-config.js";
 import { resetOriginGates } from "../transport/concurrency.js";
-import { isKmsApiError, type KmsApiError } from "./kms-api-error.js";
 import { KmsClient } from "./kms-client.js";
+import { kmsError } from "../../test/support/kms-errors.js";
 
 const KEY = "0d0466b0-e727-4d9c-b35d-f84bb474a37f";
 const STS_AK = "TEMPORARYACCESSKEY01";
@@ -53,15 +53,6 @@ function client(overrides: Partial<KmsClientConfig> = {}, logs?: string[]): KmsC
   return new KmsClient({ ...config, ...overrides }, { sleep: () => Promise.resolve(), ...(logs ? { logger: { debug: (m) => logs.push(m) } } : {}) });
 }
 
-async function kmsError(promise: Promise<unknown>): Promise<KmsApiError> {
-  try {
-    await promise;
-  } catch (e) {
-    if (isKmsApiError(e)) return e;
-    throw e;
-  }
-  throw new Error("expected a KmsApiError");
-}
 
 describe("KmsClient against the emulator", () => {
   it("runs the rotation lifecycle", async () => {

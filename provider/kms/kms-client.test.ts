@@ -4,9 +4,9 @@ import { officialAuthorization } from "../../test/support/official-signer.js";
 import type { KmsClientConfig } from "../config/kms-config.js";
 import { computeSignature, parseAuthorizationHeader, parseSdkDate } from "../transport/aksk-signer.js";
 import { gateForOrigin, resetOriginGates } from "../transport/concurrency.js";
-import { isKmsApiError, type KmsApiError } from "./kms-api-error.js";
 import { KmsClient, type KmsClientOptions } from "./kms-client.js";
 import type { KmsOperation } from "./kms-rules.js";
+import { kmsError } from "../../test/support/kms-errors.js";
 
 const KEY = "0d0466b0-e727-4d9c-b35d-f84bb474a37f";
 const PROJECT = "0123456789abcdef0123456789abcdef";
@@ -83,15 +83,6 @@ function setup(configOverrides: Partial<KmsClientConfig> = {}, optionOverrides: 
   return { client, config, pool, agent, origin, reply, fail, sent, sleeps, logs, path, advance: (ms: number) => (clock += ms), nowMs: () => clock };
 }
 
-async function kmsError(promise: Promise<unknown>): Promise<KmsApiError> {
-  try {
-    await promise;
-  } catch (e) {
-    if (isKmsApiError(e)) return e;
-    throw e;
-  }
-  throw new Error("expected a KmsApiError");
-}
 
 const kmsErr = (code: string, msg = "simulated") => ({ error: { error_code: code, error_msg: msg } });
 

@@ -16,6 +16,7 @@ const OLD_SECRET_KEY = "sk-old-endpoint-canary-7c2a91";
 /** Pulumi's marker of a secret value in a state or export. */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const PROVIDER_TYPE = "pulumi:providers:pulumi-nodejs";
+const ROTATION_TYPE = "pulumi-nodejs:dynamic/huaweicloud-kms:KeyRotation";
 
 interface StateResource {
   type: string;
@@ -57,9 +58,13 @@ describe("settings in the state", () => {
     return result.stdout;
   }
 
-  async function recordedProvider(stack: Stack): Promise<StateResource> {
+  async function recordedResources(stack: Stack): Promise<StateResource[]> {
     const exported = JSON.parse(await exportText(stack)) as { deployment: { resources?: StateResource[] } };
-    const providers = (exported.deployment.resources ?? []).filter((r) => r.type === PROVIDER_TYPE);
+    return exported.deployment.resources ?? [];
+  }
+
+  async function recordedProvider(stack: Stack): Promise<StateResource> {
+    const providers = (await recordedResources(stack)).filter((r) => r.type === PROVIDER_TYPE);
     expect(providers).toHaveLength(1);
     return providers[0] as StateResource;
   }
@@ -194,12 +199,12 @@ describe("settings in the state", () => {
     }
   });
 
-  it("after the endpoint and credentials change in stack config, a plain refresh still goes to the recorded (old) endpoint", async () => {
+  it("after the endpoint and credentials change in stack config, plain refresh and destroy still go to the recorded (old) endpoint", async () => {
     const keyId = "5e770000-0000-4000-8000-000000000004";
     const { stack, old, oldAdmin } = await stackOnOldEndpoint("stale-refresh", keyId);
     try {
       await moveConfigToNewEndpoint(stack);
-      await stack.refresh();
+      await stack.refresh(); // succeeds only with the old credentials: the old endpoint accepts no others
       expect(await callsTo(oldAdmin)).toEqual([`get-key-rotation-status ${keyId}`]);
       expect(await callsTo(bed.admin)).toEqual([]);
 
@@ -211,6 +216,13 @@ describe("settings in the state", () => {
       );
       expect(failure).toContain("NETWORK_ERROR");
       expect(failure).toContain(`(${old.url})`);
+      // So does a plain destroy, and the rotation stays in the state.
+      const destroyFailure = await stack.destroy().then(
+        () => "succeeded",
+        (e: unknown) => String(e),
+      );
+      expect(destroyFailure).toContain(`(${old.url})`);
+      expect((await recordedResources(stack)).map((r) => r.type)).toContain(ROTATION_TYPE);
       expect(await callsTo(bed.admin)).toEqual([]);
       expect((await recordedProvider(stack)).inputs?.["huaweicloud-kms:endpoint"]).toBe(old.url);
     } finally {

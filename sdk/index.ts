@@ -2,4 +2,6 @@
  * pulumi-huaweicloud-kms: manage key rotation of Huawei Cloud and Open Telekom Cloud KMS keys
  * from Pulumi programs.
  */
+// First: on too old a Node.js, fail with one line saying so before any dependency loads.
+import "../provider/platform/node-version.js";
 export { KeyRotation, type KeyRotationArgs } from "./key-rotation.js";

@@ -1,6 +1,7 @@
 // The dynamic provider's implementation, run inside the engine's dynamic-provider process. Its
 // exports are the provider (configure, check, diff, create, read, update, delete): the state
 // only names this module (see provider-shell.ts), so none of it and no credential is serialized.
+import "../../platform/node-version.js"; // first: fail on too old a Node.js before undici loads
 import type * as pulumi from "@pulumi/pulumi";
 import { resolveKmsConfig } from "../../config/kms-config.js";
 import { KmsClient } from "../../kms/kms-client.js";

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { keyRotationProvider } from "../provider/adapters/dynamic/provider-shell.js";
+import { FORWARDED, forwardReplaceOnChanges, forwardTimeouts } from "../provider/resource/forwarded-options.js";
+import { claimKey } from "./key-claims.js";
 
 /** Inputs of a {@link KeyRotation}. */
 export interface KeyRotationArgs {
@@ -43,14 +45,20 @@ export class KeyRotation extends pulumi.dynamic.Resource {
   constructor(name: string, args: KeyRotationArgs, opts?: pulumi.CustomResourceOptions) {
     const { import: importId, ...rest } = opts ?? {};
     const adopt = importId === undefined ? args.adopt : adoptingImport(name, importId, args.keyId);
+    // A lookup (`get`) manages nothing, so it claims no key.
+    const keyId = rest.id === undefined ? claimKey(name, args.keyId) : args.keyId;
     super(
       keyRotationProvider(),
       name,
       {
-        keyId: args.keyId,
+        keyId,
         enabled: args.enabled,
         intervalDays: args.intervalDays,
         adopt,
+        // The engine tells a dynamic provider neither of these options nor whether it previews.
+        [FORWARDED.timeouts]: forwardTimeouts(rest.customTimeouts),
+        [FORWARDED.replaceOnChanges]: forwardReplaceOnChanges(rest.replaceOnChanges),
+        [FORWARDED.preview]: pulumi.runtime.isDryRun() ? true : undefined,
         lastRotationTime: undefined,
         numberOfRotations: undefined,
       },

@@ -48,6 +48,21 @@ export interface KmsClientOptions {
   newSequence?: () => string;
   /** Backoff ceilings; default 500 ms doubling up to 20 s. */
   backoff?: BackoffOptions;
+  /**
+   * A deadline for everything this client does (e.g. a resource's `customTimeouts`), on top of
+   * each call's own `deadlineMs`: no attempt starts and no request runs past it.
+   */
+  deadline?: OperationDeadline;
+}
+
+/** An absolute deadline and how to name it in the error when it passes. */
+export interface OperationDeadline {
+  /** Epoch milliseconds, on the clock of `now`. */
+  at: number;
+  /** What set it, e.g. `customTimeouts.update of 2s`. */
+  description: string;
+  /** What to do about it, for the error's advice. */
+  advice: string;
 }
 
 /**
@@ -64,6 +79,8 @@ interface AttemptResult {
   response?: HttpResponse;
   transportError?: TransportError;
   attemptStart: number;
+  /** The operation deadline, not the per-request timeout, bounded this attempt. */
+  cutByDeadline: boolean;
 }
 
 interface ParsedError {
@@ -103,6 +120,7 @@ export class KmsClient {
   private readonly backoff: BackoffOptions;
   private readonly redactor: Redactor;
   private readonly gate: OriginGate;
+  private readonly deadline: OperationDeadline | undefined;
 
   constructor(config: KmsClientConfig, options: KmsClientOptions = {}) {
     // Re-validated here too: a hand-built config must not bypass the http:// refusal.
@@ -116,6 +134,7 @@ export class KmsClient {
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.redactor = createRedactor(secretsOf(config));
     this.gate = gateForOrigin(new URL(this.config.endpoint).origin, config.maxConcurrency);
+    this.deadline = options.deadline;
   }
 
   /** Whether rotation is on, its interval, when it last rotated and how often. */
@@ -187,12 +206,12 @@ export class KmsClient {
     const payload = { key_id: keyId, ...extra, sequence: this.newSequence() };
     const maxAttempts = Math.max(0, Math.floor(this.config.maxRetries)) + 1;
     const started = this.now().getTime();
-    const deadlineAt = started + this.config.deadlineMs;
+    const deadlineAt = Math.min(started + this.config.deadlineMs, this.deadline?.at ?? Infinity);
     let mayHaveApplied = false;
     let lastError: KmsApiError | undefined;
 
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      const { outcome, response, transportError, attemptStart } = await this.attemptOnce(
+      const { outcome, response, transportError, attemptStart, cutByDeadline } = await this.attemptOnce(
         operation,
         keyId,
         payload,
@@ -208,7 +227,9 @@ export class KmsClient {
 
       const error = response
         ? this.httpError(operation, keyId, response, attempt)
-        : this.transportFailure(operation, keyId, transportError, attempt);
+        : cutByDeadline && transportError?.kind === "timeout"
+          ? this.deadlineError(operation, keyId, attempt, transportError)
+          : this.transportFailure(operation, keyId, transportError, attempt);
       lastError = error;
 
       const already = ALREADY_IN_STATE[operation];
@@ -253,6 +274,7 @@ export class KmsClient {
       const attemptStart = this.now().getTime();
       const remaining = deadlineAt - attemptStart;
       if (remaining <= 0) throw onDeadline();
+      const cutByDeadline = this.deadline !== undefined && this.deadline.at - attemptStart < this.config.requestTimeoutMs;
       const wire = buildKmsRequest(this.config, operation, payload, new Date(attemptStart));
       try {
         const response = await sendHttpRequest({
@@ -263,11 +285,11 @@ export class KmsClient {
           timeoutMs: Math.min(this.config.requestTimeoutMs, remaining),
           ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
         });
-        return { outcome: { kind: "response", status: response.status }, response, attemptStart };
+        return { outcome: { kind: "response", status: response.status }, response, attemptStart, cutByDeadline };
       } catch (err) {
         if (!(err instanceof TransportError)) throw err;
         const outcome: AttemptOutcome = err.kind === "timeout" ? { kind: "timeout" } : { kind: "network", code: err.code };
-        return { outcome, transportError: err, attemptStart };
+        return { outcome, transportError: err, attemptStart, cutByDeadline };
       }
     } finally {
       release();
@@ -360,15 +382,19 @@ export class KmsClient {
     });
   }
 
-  private deadlineError(operation: KmsOperation, keyId: string, attempts: number): KmsApiError {
+  private deadlineError(operation: KmsOperation, keyId: string, attempts: number, cause?: TransportError): KmsApiError {
+    // The operation deadline speaks when it is the one that ran out.
+    const own = this.deadline !== undefined && this.now().getTime() >= this.deadline.at - 1 ? this.deadline : undefined;
     return new KmsApiError({
       status: 0,
       code: LocalErrorCode.Timeout,
-      kmsMessage: `overall deadline of ${this.config.deadlineMs} ms passed`,
+      kmsMessage: own ? `${own.description} passed` : `overall deadline of ${this.config.deadlineMs} ms passed`,
       operation,
       keyId,
       retryable: true,
       attempts,
+      ...(own ? { advice: own.advice } : {}),
+      ...(cause !== undefined ? { cause } : {}),
     });
   }
 

@@ -116,6 +116,7 @@ function buildSchemas() {
       realm: optionalText,
       creation_date: looseTimestamp,
       scheduled_deletion_date: looseTimestamp,
+      key_rotation_enabled: looseBoolean.optional(),
     })
     .transform((k) => {
       const info: KeyInfoShape = { keyId: k.key_id, keyState: k.key_state, isDefaultKey: k.default_key_flag === "1" };
@@ -129,6 +130,7 @@ function buildSchemas() {
       if (k.realm !== undefined) info.realm = k.realm;
       if (k.creation_date !== undefined) info.creationDate = k.creation_date;
       if (k.scheduled_deletion_date !== undefined) info.scheduledDeletionDate = k.scheduled_deletion_date;
+      if (k.key_rotation_enabled !== undefined) info.rotationEnabled = k.key_rotation_enabled;
       return info;
     });
 
@@ -181,6 +183,8 @@ export interface KeyInfoShape {
   creationDate?: string;
   /** ISO 8601 UTC; absent unless deletion is scheduled. */
   scheduledDeletionDate?: string;
+  /** Whether rotation is on (`key_rotation_enabled`); the interval takes get-key-rotation-status. */
+  rotationEnabled?: boolean;
 }
 
 /** Normalized answer of `enable-key` / `disable-key`. */

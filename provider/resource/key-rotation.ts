@@ -1,9 +1,10 @@
 // The KeyRotation lifecycle: create, read, update and delete on top of the KMS client.
 // Free of Pulumi: the dynamic provider and the plugin provider both adapt these functions.
 import { isKmsApiError } from "../kms/kms-api-error.js";
-import type { RotationStatus } from "../kms/kms-schemas.js";
+import type { KeyInfo, RotationStatus } from "../kms/kms-schemas.js";
 import type { KeyRotationInputs, KeyRotationOptions, KeyRotationOutputs } from "./key-rotation-inputs.js";
 import { planRotationCalls, settingAfter, type RotationCall, type RotationSetting } from "./rotation-plan.js";
+import { firstWrite, refusalMessage, rotationRefusal } from "./rotation-preflight.js";
 
 /** The slice of the KMS client a rotation needs. */
 export interface RotationApi {
@@ -11,6 +12,12 @@ export interface RotationApi {
   enableKeyRotation(keyId: string): Promise<void>;
   disableKeyRotation(keyId: string): Promise<void>;
   updateKeyRotationInterval(keyId: string, intervalDays: number): Promise<void>;
+}
+
+/** The slice of the KMS client a preview needs. */
+export interface PreviewApi {
+  describeKey(keyId: string): Promise<KeyInfo>;
+  getKeyRotationStatus(keyId: string): Promise<RotationStatus>;
 }
 
 /** KMS answers meaning "the rotation is not in the state you think": re-read and re-plan. */
@@ -35,6 +42,11 @@ export class RotationProgressError extends Error {
   ) {
     super(cause instanceof Error ? cause.message : String(cause));
   }
+}
+
+/** Thrown by a preview when KMS would refuse the change that `up` is about to make. */
+export class PreviewRefusalError extends Error {
+  override readonly name = "PreviewRefusalError";
 }
 
 /** Thrown when adopting a key whose live rotation differs from what the program declares. */
@@ -217,4 +229,24 @@ export async function readKeyRotation(
     !status.enabled && typeof recorded?.intervalDays === "number" ? recorded.intervalDays : status.intervalDays;
   const inputs: KeyRotationInputs = { keyId, enabled: status.enabled, intervalDays };
   return { inputs, outputs: outputs(inputs, status) };
+}
+
+/**
+ * What a preview checks before it shows a create, so that a preview is green only where `up` can
+ * succeed: one describe-key says whether the key exists (a missing key fails with the KMS error)
+ * and whether KMS would refuse the rotation change the create makes (disabled, pending deletion,
+ * Default Master Key, imported material, asymmetric). A second read happens only for a key that
+ * refuses changes but already rotates, to learn whether its interval would change.
+ */
+export async function previewCreateKeyRotation(api: PreviewApi, inputs: KeyRotationInputs): Promise<void> {
+  const key = await api.describeKey(inputs.keyId);
+  const refusal = rotationRefusal(key);
+  if (refusal === undefined) return;
+  const live = key.rotationEnabled ?? false;
+  let operation = firstWrite(live, inputs.enabled);
+  if (operation === undefined && live && inputs.enabled) {
+    const status = await api.getKeyRotationStatus(inputs.keyId);
+    if (status.intervalDays !== inputs.intervalDays) operation = "update-key-rotation-interval";
+  }
+  if (operation !== undefined) throw new PreviewRefusalError(refusalMessage(inputs.keyId, operation, refusal));
 }

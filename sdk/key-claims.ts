@@ -1,0 +1,59 @@
+// One key, one KeyRotation per stack. Two resources that manage the same key overwrite each
+// other's settings on every run, and deleting either one turns rotation off under the other, so
+// the program refuses the second declaration. Every KeyRotation's key id reaches the engine only
+// after the claims made in the same turn of the program are all recorded, so a duplicate among
+// key ids known at construction (literals, stack config) fails both resources before the engine
+// sees either of them: no KMS call is made.
+import * as pulumi from "@pulumi/pulumi";
+
+/** The claims of one program run: key id → names of the resources that declare it, in order. */
+type Claims = Map<string, string[]>;
+
+// Keyed by the run's resource monitor, so Automation API programs run one after another in one
+// process (each with its own monitor) never see each other's claims.
+const claimsByRun = new WeakMap<object, Claims>();
+const claimsWithoutEngine: Claims = new Map();
+
+function runClaims(): Claims {
+  const monitor = pulumi.runtime.getMonitor() as object | undefined;
+  if (monitor === undefined) return claimsWithoutEngine;
+  let claims = claimsByRun.get(monitor);
+  if (claims === undefined) {
+    claims = new Map();
+    claimsByRun.set(monitor, claims);
+  }
+  return claims;
+}
+
+/** A macrotask: every claim made synchronously by the program (and its microtasks) is in by then. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** The message for a key declared by more than one resource; pure, for tests. */
+export function duplicateKeyMessage(keyId: string, names: readonly string[]): string {
+  const who = names.map((n) => `"${n}"`).join(" and ");
+  return (
+    `KeyRotation ${who} both manage key ${keyId}: a key's rotation can have only one KeyRotation in a stack ` +
+    "(two would overwrite each other's settings on every run, and deleting one would turn rotation off under the other). " +
+    "Keep one of them; to hand the key to another resource, remove or re-key the old one in the same change."
+  );
+}
+
+/**
+ * Claims `keyId` for the resource `name` and returns the key id to hand the engine: it resolves
+ * once the claims of the program's current turn are recorded, and fails (naming every resource
+ * and the key) when another resource of this run claims the same key.
+ */
+export function claimKey(name: string, keyId: pulumi.Input<string>): pulumi.Output<string> {
+  const claims = runClaims();
+  return pulumi.output(keyId).apply(async (id) => {
+    if (typeof id !== "string") return id;
+    const names = claims.get(id) ?? [];
+    names.push(name);
+    claims.set(id, names);
+    await nextTurn();
+    if (names.length > 1) throw new pulumi.RunError(duplicateKeyMessage(id, names));
+    return id;
+  });
+}

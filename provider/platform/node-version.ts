@@ -67,9 +67,14 @@ export function nodeVersionProblem(version: string, required: string | undefined
 export function requireSupportedNode(): void {
   const problem = nodeVersionProblem(process.versions.node, REQUIRED_NODE, process.execPath);
   if (problem === undefined) return;
-  const error = new Error(problem);
-  // Hosts such as Pulumi's language host print `stack`; frames of this check would only bury the line.
+  const error = new Error(problem) as Error & { __pulumiRunError?: boolean };
+  // Hosts print `stack`, and frames of this check would only bury the line.
   error.stack = problem;
+  // Pulumi's language host prints an error carrying its RunError marker as the bare message,
+  // instead of "failed with an unhandled exception" and a bracketed dump. The marker is how
+  // Pulumi itself recognizes a RunError across SDK copies; importing @pulumi/pulumi here would
+  // load dependencies before the check.
+  error.__pulumiRunError = true;
   throw error;
 }
 

@@ -93,14 +93,19 @@ describe("settings in the state", () => {
   async function stackOnOldEndpoint(name: string, keyId: string): Promise<{ stack: Stack; old: RunningEmulator; oldAdmin: EmulatorAdmin }> {
     const old = await startEmulator({ port: 0, credentials: [{ accessKey: OLD_ACCESS_KEY, secretKey: OLD_SECRET_KEY }] });
     const oldAdmin = emulatorAdmin(old.url);
-    await oldAdmin.putKey(keyId, { rotationEnabled: true, rotationInterval: 90 });
-    await bed.admin.putKey(keyId, { rotationEnabled: true, rotationInterval: 90 });
-    const stack = await rotationStack(name, keyId, configOnlyEnv());
-    await stack.setAllConfig(kmsConfig(old.url, OLD_ACCESS_KEY, OLD_SECRET_KEY, false));
-    await stack.up();
-    expect(await callsTo(oldAdmin)).toEqual([`get-key-rotation-status ${keyId}`]);
-    await bed.admin.clearRequests();
-    return { stack, old, oldAdmin };
+    try {
+      await oldAdmin.putKey(keyId, { rotationEnabled: true, rotationInterval: 90 });
+      await bed.admin.putKey(keyId, { rotationEnabled: true, rotationInterval: 90 });
+      const stack = await rotationStack(name, keyId, configOnlyEnv());
+      await stack.setAllConfig(kmsConfig(old.url, OLD_ACCESS_KEY, OLD_SECRET_KEY, false));
+      await stack.up();
+      expect(await callsTo(oldAdmin)).toEqual([`get-key-rotation-status ${keyId}`]);
+      await bed.admin.clearRequests();
+      return { stack, old, oldAdmin };
+    } catch (e) {
+      await old.close();
+      throw e;
+    }
   }
 
   /** Points the stack config at the new endpoint with its credentials (the access key as a secret too). */

@@ -28,7 +28,9 @@ describe("checkKeyRotationInputs", () => {
     [{}, "keyId", "keyId is required and must be a string; got undefined"],
     [{ keyId: KEY, intervalDays: 29 }, "intervalDays", "intervalDays 29 is out of range: use a whole number of days from 30 to 365"],
     [{ keyId: KEY, intervalDays: 366 }, "intervalDays", "intervalDays 366 is out of range"],
-    [{ keyId: KEY, intervalDays: 90.5 }, "intervalDays", "intervalDays 90.5 is out of range"],
+    [{ keyId: KEY, intervalDays: 90.5 }, "intervalDays", "intervalDays 90.5 is not a whole number: use a whole number of days from 30 to 365"],
+    [{ keyId: KEY, intervalDays: 29.5 }, "intervalDays", "intervalDays 29.5 is not a whole number"],
+    [{ keyId: KEY, intervalDays: "90.5" }, "intervalDays", 'intervalDays "90.5" is not a whole number: use a whole number of days from 30 to 365'],
     [{ keyId: KEY, intervalDays: "ninety" }, "intervalDays", 'intervalDays must be a number of days; got "ninety"'],
     [{ keyId: KEY, enabled: "yes" }, "enabled", 'enabled must be true or false; got "yes"'],
   ])("rejects %j naming %s, the value and the rule", (raw, property, text) => {

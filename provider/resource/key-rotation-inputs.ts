@@ -105,10 +105,15 @@ function checkInterval(value: unknown): { value?: number; reason?: string } {
   let n: number | undefined;
   if (typeof value === "number") n = value;
   else if (typeof value === "string" && /^\s*\d+\s*$/.test(value)) n = Number(value);
+  // A fraction is refused for what it is: "90.5 is out of range" would send the user looking at
+  // the bounds. Config values arrive as strings, so "90.5" counts as a fraction too (a string is
+  // still accepted only in whole-number form).
+  const fraction = (n !== undefined && Number.isFinite(n) && !Number.isInteger(n)) || (typeof value === "string" && /^\s*\d+\.\d+\s*$/.test(value));
+  if (fraction) return { reason: `intervalDays ${show(value)} is not a whole number: ${INTERVAL_RULE}` };
   if (n === undefined || !Number.isFinite(n)) {
     return { reason: `intervalDays must be a number of days; got ${show(value)} (${INTERVAL_RULE})` };
   }
-  if (!Number.isInteger(n) || n < MIN_ROTATION_INTERVAL_DAYS || n > MAX_ROTATION_INTERVAL_DAYS) {
+  if (n < MIN_ROTATION_INTERVAL_DAYS || n > MAX_ROTATION_INTERVAL_DAYS) {
     return { reason: `intervalDays ${show(value)} is out of range: ${INTERVAL_RULE}` };
   }
   return { value: n };

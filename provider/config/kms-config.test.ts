@@ -333,7 +333,24 @@ describe("endpoints", () => {
     const creds = configError(() => normalizeEndpoint("https://user:hunter22@kms.example"));
     expect(creds.message).not.toContain("hunter22");
     expect(configError(() => normalizeEndpoint("https://kms.example/?a=1")).message).toContain("query");
-    expect(configError(() => normalizeEndpoint("kms.example")).message).toContain("not a URL");
+    expect(configError(() => normalizeEndpoint("https://kms example")).message).toContain("not a URL");
+  });
+
+  it("quotes an endpoint without a scheme as written and says to add https://", () => {
+    const e = configError(() => normalizeEndpoint("localhost:4566", "env HW_KMS_ENDPOINT"));
+    expect(e.setting).toBe("endpoint");
+    expect(e.message).toBe(
+      'KMS endpoint "localhost:4566" (from env HW_KMS_ENDPOINT) has no scheme: add https:// in front, e.g. "https://localhost:4566" (http:// is accepted only for loopback hosts such as 127.0.0.1 or localhost).',
+    );
+    expect(configError(() => normalizeEndpoint("kms.cn-north-4.myhuaweicloud.com")).message).toContain(
+      'KMS endpoint "kms.cn-north-4.myhuaweicloud.com" (from endpoint) has no scheme: add https:// in front, e.g. "https://kms.cn-north-4.myhuaweicloud.com"',
+    );
+  });
+
+  it("does not quote back the password of an endpoint without a scheme", () => {
+    const e = configError(() => normalizeEndpoint("admin:hunter22@kms.example"));
+    expect(e.message).not.toContain("hunter22");
+    expect(e.message).toContain("must not contain user credentials");
   });
 });
 

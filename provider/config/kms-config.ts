@@ -191,6 +191,19 @@ function isLoopbackHost(hostname: string): boolean {
  * emulator), no credentials, query or fragment; an optional path prefix is kept, trailing `/` dropped.
  */
 export function normalizeEndpoint(endpoint: string, source = "endpoint"): string {
+  // Without "scheme://", the URL parser reads "localhost:4566" as scheme "localhost:" and path
+  // "4566", and the user would be told about a "localhost://4566" they never wrote.
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint.trim())) {
+    // The part before "@" may be user:password: it is not quoted back.
+    if (/^[^/]*@/.test(endpoint)) {
+      throw new KmsConfigError("endpoint", `KMS endpoint (from ${source}) must not contain user credentials; configure accessKey/secretKey or authToken instead.`);
+    }
+    const bare = endpoint.trim().replace(/^\/+/, "");
+    throw new KmsConfigError(
+      "endpoint",
+      `KMS endpoint "${endpoint}" (from ${source}) has no scheme: add https:// in front, e.g. "https://${bare}" (http:// is accepted only for loopback hosts such as 127.0.0.1 or localhost).`,
+    );
+  }
   let url: URL;
   try {
     url = new URL(endpoint);

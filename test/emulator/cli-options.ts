@@ -2,6 +2,7 @@
 // without starting a process.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import type { z } from "zod";
 import { seedFileSchema } from "./admin-api.js";
 import {
   DEFAULT_ACCESS_KEY,
@@ -14,8 +15,18 @@ import {
 } from "./config.js";
 import type { EmulatorOptions } from "./server.js";
 
-/** A bad flag, env value or seed file; the CLI prints it with the usage and exits 2. */
+/** A bad flag or env value; the CLI prints it with the usage and exits 2. */
 export class UsageError extends Error {}
+
+/**
+ * A seed file that cannot be used: one line per problem, each naming the file, where in it and
+ * the rule. The CLI prints them without the usage (the flags were right) and exits 2.
+ */
+export class SeedFileError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join("\n"));
+  }
+}
 
 /** The `--help` text. */
 export const USAGE = `Usage: huaweicloud-kms-emulator [options]
@@ -96,13 +107,7 @@ export function optionsFromArgs(argv: readonly string[], env: NodeJS.ProcessEnv)
 
   const seedPath = values.seed ?? env.KMS_EMULATOR_SEED;
   let seed: EmulatorOptions["seed"];
-  if (seedPath) {
-    try {
-      seed = seedFileSchema.parse(JSON.parse(readFileSync(seedPath, "utf8")));
-    } catch (err) {
-      fail(`cannot load seed file ${seedPath}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
+  if (seedPath) seed = loadSeedFile(seedPath);
   const rateLimit = numberOption("--rate-limit", values["rate-limit"] ?? env.KMS_EMULATOR_RATE_LIMIT);
   if (rateLimit === 0) fail("--rate-limit must be positive");
   const randomSeed = numberOption("--random-seed", values["random-seed"] ?? env.KMS_EMULATOR_RANDOM_SEED);
@@ -120,4 +125,74 @@ export function optionsFromArgs(argv: readonly string[], env: NodeJS.ProcessEnv)
     ...(randomSeed === undefined ? {} : { randomSeed }),
     ...(clockSkewSeconds === undefined ? {} : { clockSkewSeconds }),
   };
+}
+
+const TIMESTAMP_RULE = 'epoch milliseconds (a whole number >= 0) or an ISO-8601 date-time with a zone, e.g. "2024-01-31T00:00:00Z"';
+const KEY_ID_RULE = "a KMS key id: 36 characters, [0-9a-z] in 8-4-4-4-12 groups";
+
+/** `keys[0].rotationInterval`, as the user would look for it in the file. */
+function showPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const part of path) out += typeof part === "number" ? `[${part}]` : `${out === "" ? "" : "."}${String(part)}`;
+  return out === "" ? "the top level" : out;
+}
+
+function showValue(value: unknown): string {
+  return value === undefined ? "nothing" : JSON.stringify(value);
+}
+
+/** The fields allowed at `path` (the file, or one of its keys), for "unknown field" lines. */
+function fieldsAt(path: readonly PropertyKey[]): string[] {
+  if (path.length === 0) return Object.keys(seedFileSchema.shape);
+  // keyId first: it is the one field every key needs.
+  return ["keyId", ...Object.keys(seedFileSchema.shape.keys.element.shape).filter((f) => f !== "keyId")];
+}
+
+/** One "<where>: <rule>, got <value>" line per problem, in words rather than zod's dump. */
+function describeIssue(issue: z.core.$ZodIssue): string[] {
+  const where = showPath(issue.path);
+  const got = `got ${showValue(issue.input)}`;
+  switch (issue.code) {
+    case "unrecognized_keys":
+      return issue.keys.map(
+        (key) => `${showPath([...issue.path, key])}: is not a field here; the fields are ${fieldsAt(issue.path).join(", ")}`,
+      );
+    case "invalid_type":
+      if (issue.expected === "int") return [`${where}: must be a whole number, ${got}`];
+      return [`${where}: must be ${issue.expected === "array" || issue.expected === "object" ? "an" : "a"} ${issue.expected}, ${got}`];
+    case "invalid_value":
+      return [`${where}: must be one of ${issue.values.map((v) => showValue(v)).join(", ")}, ${got}`];
+    case "invalid_format":
+      if (issue.path.at(-1) === "keyId") return [`${where}: must be ${KEY_ID_RULE}, ${got}`];
+      return [`${where}: must match ${issue.pattern ?? issue.format}, ${got}`];
+    case "too_small":
+      if (issue.origin === "string") return [`${where}: must not be empty`];
+      return [`${where}: must be at least ${String(issue.minimum)}, ${got}`];
+    case "invalid_union":
+      // The only union of the seed schema is a timestamp: epoch milliseconds or an ISO string.
+      return [`${where}: must be ${TIMESTAMP_RULE}, ${got}`];
+    default:
+      return [`${where}: ${issue.message}`];
+  }
+}
+
+/** Reads and validates a seed file, throwing a SeedFileError that lists every problem. */
+export function loadSeedFile(path: string): NonNullable<EmulatorOptions["seed"]> {
+  const problem = (text: string): string => `seed file ${path}: ${text}`;
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new SeedFileError([problem(`cannot be read: ${err instanceof Error ? err.message : String(err)}`)]);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new SeedFileError([problem(`is not valid JSON: ${err instanceof Error ? err.message : String(err)}`)]);
+  }
+  // reportInput puts the offending value in each issue, so each line can quote it.
+  const parsed = seedFileSchema.safeParse(data, { reportInput: true });
+  if (!parsed.success) throw new SeedFileError(parsed.error.issues.flatMap(describeIssue).map(problem));
+  return parsed.data;
 }

@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { optionsFromArgs, UsageError } from "./cli-options.js";
+import { optionsFromArgs, SeedFileError, UsageError } from "./cli-options.js";
 import { DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY, DEFAULT_TOKEN } from "./config.js";
 import { callKms, errorOf } from "./kms-test-client.js";
 
@@ -56,12 +56,66 @@ describe("optionsFromArgs", () => {
     expect(flagged).toMatchObject({ port: 9000, credentials: [{ accessKey: "FLAGAK" }], tokens: [{ token: "a" }, { token: "b" }] });
   });
 
-  it("throws UsageError on unknown flags, bad numbers and bad seed files", () => {
+  it("throws UsageError on unknown flags and bad numbers", () => {
     expect(() => optionsFromArgs(["--nope"], {})).toThrow(UsageError);
     expect(() => optionsFromArgs(["--port", "x"], {})).toThrow(UsageError);
     expect(() => optionsFromArgs(["--rate-limit", "0"], {})).toThrow(UsageError);
-    expect(() => optionsFromArgs(["--seed", "/nonexistent/seed.json"], {})).toThrow(UsageError);
     expect(optionsFromArgs(["--help"], {})).toBe("help");
+  });
+});
+
+describe("a bad seed file", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "kms-emulator-bad-seed-"));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function problems(content: string): readonly string[] {
+    const file = join(dir, "seed.json");
+    writeFileSync(file, content);
+    try {
+      optionsFromArgs(["--seed", file], {});
+    } catch (err) {
+      if (err instanceof SeedFileError) return err.problems.map((p) => p.replace(file, "<file>"));
+      throw err;
+    }
+    throw new Error("the seed file was accepted");
+  }
+
+  it("gets one line per problem, naming the file, the place in it, the rule and the value", () => {
+    const seed = {
+      keys: [
+        { keyId: "bad", rotationInterval: "x", keyState: "9", lastRotationTime: "yesterday" },
+        { keyId: KEY, rotationInterval: 90.5, rotationEnabled: "yes", bogus: 1 },
+      ],
+      extra: 2,
+    };
+    expect([...problems(JSON.stringify(seed))].sort()).toEqual(
+      [
+        'seed file <file>: keys[0].keyId: must be a KMS key id: 36 characters, [0-9a-z] in 8-4-4-4-12 groups, got "bad"',
+        'seed file <file>: keys[0].rotationInterval: must be a number, got "x"',
+        'seed file <file>: keys[0].keyState: must be one of "1", "2", "3", "4", "5", "7", got "9"',
+        'seed file <file>: keys[0].lastRotationTime: must be epoch milliseconds (a whole number >= 0) or an ISO-8601 date-time with a zone, e.g. "2024-01-31T00:00:00Z", got "yesterday"',
+        "seed file <file>: keys[1].rotationInterval: must be a whole number, got 90.5",
+        'seed file <file>: keys[1].rotationEnabled: must be a boolean, got "yes"',
+        "seed file <file>: keys[1].bogus: is not a field here; the fields are keyId, projectId, keyState, origin, defaultKeyFlag, keySpec, keyAlias, rotationEnabled, rotationInterval, numberOfRotations, lastRotationTime, creationDate",
+        "seed file <file>: extra: is not a field here; the fields are keys",
+      ].sort(),
+    );
+  });
+
+  it("that is not JSON, or not an object, says so in one line", () => {
+    expect(problems('{"keys": [')).toEqual([expect.stringMatching(/^seed file <file>: is not valid JSON: /) as string]);
+    expect(problems("[]")).toEqual(["seed file <file>: the top level: must be an object, got []"]);
+  });
+
+  it("that cannot be read says so in one line", () => {
+    expect(() => optionsFromArgs(["--seed", "/nonexistent/seed.json"], {})).toThrow(
+      /^seed file \/nonexistent\/seed\.json: cannot be read: ENOENT/,
+    );
   });
 });
 
@@ -153,6 +207,21 @@ describe("the CLI process", () => {
       expect(errorOf(await callKms(url, "describe-key", { key_id: KEY }))?.error_code).toBe("APIG.0301");
       child.kill("SIGINT");
       expect(await exitCode(child)).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("exits 2 on a bad seed file, printing its problems and not the usage", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kms-emulator-seed-"));
+    const seed = join(dir, "seed.json");
+    writeFileSync(seed, JSON.stringify({ keys: [{ keyId: KEY, rotationInterval: "90" }] }));
+    try {
+      const { child } = start(["--seed", seed]);
+      let stderr = "";
+      child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+      expect(await exitCode(child)).toBe(2);
+      expect(stderr).toBe(`huaweicloud-kms-emulator: seed file ${seed}: keys[0].rotationInterval: must be a number, got "90"\n`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

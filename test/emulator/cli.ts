@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `huaweicloud-kms-emulator` / `npm run emulator -- --port <n> [--seed <file.json>]`.
 // The first stdout line is the listening URL so scripts can wait for it; everything else goes to stderr.
-import { optionsFromArgs, USAGE, UsageError } from "./cli-options.js";
+import { optionsFromArgs, SeedFileError, USAGE, UsageError } from "./cli-options.js";
 import { startEmulator } from "./server.js";
 
 async function main(): Promise<void> {
@@ -9,6 +9,11 @@ async function main(): Promise<void> {
   try {
     options = optionsFromArgs(process.argv.slice(2), process.env);
   } catch (err) {
+    if (err instanceof SeedFileError) {
+      // The flags were right: the usage would only bury the problems.
+      process.stderr.write(err.problems.map((p) => `huaweicloud-kms-emulator: ${p}\n`).join(""));
+      process.exit(2);
+    }
     if (!(err instanceof UsageError)) throw err;
     process.stderr.write(`huaweicloud-kms-emulator: ${err.message}\n\n${USAGE}`);
     process.exit(2);

@@ -253,6 +253,15 @@ describe("missing and invalid settings", () => {
     );
   });
 
+  it("names no provider argument where there are none (stack config and environment only, the dynamic provider)", () => {
+    const e = configError(() =>
+      resolveKmsConfig({ stackConfig: (k) => (k === "huaweicloud-kms:region" ? "cn-north-4" : undefined), env: { HW_ACCESS_KEY: "AK1", HW_SECRET_KEY: "SK1" } }),
+    );
+    expect(e.message).toBe(
+      'KMS setting "projectId" is not set (KMS request paths include the project id). Set it with "pulumi config set huaweicloud-kms:projectId <value>", "pulumi config set huaweicloud:projectId <value>" or one of the environment variables HW_PROJECT_ID, OS_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID.',
+    );
+  });
+
   it("requires a region only when there is no endpoint", () => {
     const e = configError(() => resolveKmsConfig({ explicit: { projectId: "p1", accessKey: "AK1234", secretKey: "SK1234" }, env: {} }));
     expect(e.setting).toBe("region");

@@ -118,12 +118,16 @@ export function isKmsConfigError(e: unknown): e is KmsConfigError {
   );
 }
 
-/** Every way to provide a setting, as a sentence fragment listing them in precedence order. */
-export function waysToSet(setting: ResolvableSetting): string {
+/**
+ * Every way to provide a setting, as a sentence fragment listing them in precedence order.
+ * `providerArguments`: whether the vehicle has provider resources with arguments (the dynamic
+ * provider has none, so its messages never mention them).
+ */
+export function waysToSet(setting: ResolvableSetting, providerArguments = false): string {
   const src = SETTING_SOURCES[setting];
   const flag = src.secret ? "--secret " : "";
   const ways = [
-    `the provider argument "${setting}"`,
+    ...(providerArguments ? [`the provider argument "${setting}"`] : []),
     `"pulumi config set ${flag}${CONFIG_NAMESPACE}:${setting} <value>"`,
   ];
   if (src.official) ways.push(`"pulumi config set ${flag}${OFFICIAL_CONFIG_NAMESPACE}:${setting} <value>"`);
@@ -244,8 +248,10 @@ function parseNumber(setting: NumberSetting, found: Found | undefined): number {
   return n;
 }
 
-function missing(setting: ResolvableSetting, why = ""): KmsConfigError {
-  return new KmsConfigError(setting, `KMS setting "${setting}" is not set${why}. Set it with ${waysToSet(setting)}.`);
+type Ways = (setting: ResolvableSetting) => string;
+
+function missing(ways: Ways, setting: ResolvableSetting, why = ""): KmsConfigError {
+  return new KmsConfigError(setting, `KMS setting "${setting}" is not set${why}. Set it with ${ways(setting)}.`);
 }
 
 /**
@@ -257,6 +263,7 @@ function missing(setting: ResolvableSetting, why = ""): KmsConfigError {
 export function resolveKmsConfig(sources: KmsConfigSources): KmsClientConfig {
   const env = sources.env ?? process.env;
   const get = (setting: ResolvableSetting): Found | undefined => lookup(setting, sources, env);
+  const ways: Ways = (setting) => waysToSet(setting, sources.explicit !== undefined);
   const found: Partial<Record<ResolvableSetting, Found>> = {};
   for (const setting of Object.keys(SETTING_SOURCES) as ResolvableSetting[]) {
     const f = get(setting);
@@ -264,7 +271,7 @@ export function resolveKmsConfig(sources: KmsConfigSources): KmsClientConfig {
   }
 
   const projectId = found.projectId;
-  if (!projectId) throw missing("projectId", " (KMS request paths include the project id)");
+  if (!projectId) throw missing(ways, "projectId", " (KMS request paths include the project id)");
   if (!PROJECT_ID_PATTERN.test(projectId.value)) {
     throw new KmsConfigError("projectId", `KMS projectId "${projectId.value}" (from ${projectId.source}) is not a project id (letters, digits, "-" or "_").`);
   }
@@ -281,11 +288,11 @@ export function resolveKmsConfig(sources: KmsConfigSources): KmsClientConfig {
   } else {
     throw new KmsConfigError(
       "region",
-      `Neither a KMS region nor an endpoint is set. Set the region with ${waysToSet("region")}; or set the endpoint with ${waysToSet("endpoint")}.`,
+      `Neither a KMS region nor an endpoint is set. Set the region with ${ways("region")}; or set the endpoint with ${ways("endpoint")}.`,
     );
   }
 
-  const credentials = resolveCredentials(found);
+  const credentials = resolveCredentials(found, ways);
   const config: KmsClientConfig = {
     endpoint,
     projectId: projectId.value,
@@ -300,7 +307,7 @@ export function resolveKmsConfig(sources: KmsConfigSources): KmsClientConfig {
   return config;
 }
 
-function resolveCredentials(found: Partial<Record<ResolvableSetting, Found>>): KmsCredentials {
+function resolveCredentials(found: Partial<Record<ResolvableSetting, Found>>, ways: Ways): KmsCredentials {
   const { accessKey, secretKey, securityToken, authToken } = found;
   const akskLevel = Math.min(accessKey?.level ?? Infinity, secretKey?.level ?? Infinity);
   // The credential configured closest to the user wins; on a tie AK/SK (the default) does.
@@ -314,11 +321,11 @@ function resolveCredentials(found: Partial<Record<ResolvableSetting, Found>>): K
     return creds;
   }
   if (authToken) return { kind: "token", token: authToken.value };
-  if (accessKey) throw missing("secretKey", ` (accessKey is set from ${accessKey.source})`);
-  if (secretKey) throw missing("accessKey", ` (secretKey is set from ${secretKey.source})`);
+  if (accessKey) throw missing(ways, "secretKey", ` (accessKey is set from ${accessKey.source})`);
+  if (secretKey) throw missing(ways, "accessKey", ` (secretKey is set from ${secretKey.source})`);
   throw new KmsConfigError(
     "credentials",
-    `No KMS credentials are set. Either set an access key pair — accessKey with ${waysToSet("accessKey")}; and secretKey with ${waysToSet("secretKey")} (plus securityToken with ${waysToSet("securityToken")} for temporary credentials) — or set authToken with ${waysToSet("authToken")}.`,
+    `No KMS credentials are set. Either set an access key pair — accessKey with ${ways("accessKey")}; and secretKey with ${ways("secretKey")} (plus securityToken with ${ways("securityToken")} for temporary credentials) — or set authToken with ${ways("authToken")}.`,
   );
 }
 

@@ -22,7 +22,12 @@ export interface KeyRotationArgs {
  * Automatic rotation of one Huawei Cloud / Open Telekom Cloud KMS key.
  *
  * Credentials and endpoint come from stack config (`huaweicloud-kms:*`, then `huaweicloud:*`) or the
- * environment (`HW_*`), read when the provider runs: they are never stored in the state.
+ * environment (`HW_*`). Pulumi records the stack config in the state as the provider's
+ * configuration (`--secret` values encrypted) and `refresh`/`destroy` use that copy: after changing
+ * the endpoint or credentials, run `pulumi up` (or `pulumi refresh --run-program`) first. Settings
+ * from the environment never reach the state.
+ *
+ * A key can have one KeyRotation per stack: a second one for the same key fails the program.
  *
  * @example
  * new KeyRotation("orders-key", { keyId: "0d0466b0-e727-4d9c-b35d-f84bb474a37f", intervalDays: 90 });

@@ -63,7 +63,9 @@ export const MINIMUM_DEFINITION =
   "Reads: on create the provider knows nothing about the key, and its outputs (numberOfRotations, " +
   "lastRotationTime) exist only in KMS, so one read per created resource is part of the minimum; a blind " +
   "enable would also fail with KMS.2901 on a key already rotating. Update and delete plan from the recorded " +
-  "state (no read); refresh is one read per resource by definition; preview and a no-op up need nothing.";
+  "state (no read); refresh is one read per resource by definition; a no-op up and a preview of unchanged " +
+  "resources need nothing. A preview of a create reads the key once (describe-key: exists, enabled, rotatable) " +
+  "so that it fails where up would; up itself never repeats that read.";
 
 /**
  * Runs the steps on three groups of `n` keys: F fresh (rotation off) wanting interval 90, D fresh
@@ -151,6 +153,12 @@ export async function measureApiCalls(ctx: BenchContext, n: number): Promise<Api
 
     specs = fresh90.map((keyId) => ({ keyId, intervalDays: 90 }));
     await step(
+      "preview of creates",
+      n,
+      { minMutating: 0, minTotal: 1, minimumNote: "one describe-key (exists, enabled, rotatable)", target: "one-read" },
+      async (s) => (await s.preview()).changeSummary,
+    );
+    await step(
       "create, fresh key (interval 90)",
       n,
       { minMutating: 2, minTotal: 3, minimumNote: "read + enable + interval" },
@@ -166,7 +174,7 @@ export async function measureApiCalls(ctx: BenchContext, n: number): Promise<Api
 
     const all = specs.length;
     await step("no-op up", all, { minMutating: 0, minTotal: 0, minimumNote: "nothing", target: "zero-calls" }, up);
-    await step("preview", all, { minMutating: 0, minTotal: 0, minimumNote: "nothing", target: "zero-calls" }, async (s) => {
+    await step("preview, nothing to change", all, { minMutating: 0, minTotal: 0, minimumNote: "nothing", target: "zero-calls" }, async (s) => {
       const result = await s.preview();
       return result.changeSummary;
     });

@@ -12,9 +12,10 @@ describe("nodeVersionProblem", () => {
   it("names the version found, the version needed and how to get it, in one line", () => {
     const problem = nodeVersionProblem("20.19.5", ">=22", "/usr/bin/node");
     expect(problem).toBe(
-      'pulumi-huaweicloud-kms needs Node.js 22 or later, but this is Node.js v20.19.5 (/usr/bin/node): install Node.js 22 or later (https://nodejs.org/en/download, or "nvm install 22") and put it first on PATH, since Pulumi runs the first "node" on PATH.',
+      'pulumi-huaweicloud-kms needs Node.js 22 or later, but this is Node.js v20.19.5 (/usr/bin/node): install Node.js 22 or later (https://nodejs.org/en/download, or "nvm install 22", the newest 22.x) and put it first on PATH, since Pulumi runs the first "node" on PATH.',
     );
     expect(nodeVersionProblem("v18.0.0", ">=22")).toContain("this is Node.js v18.0.0: install Node.js 22 or later");
+    expect(nodeVersionProblem("22.18.0", ">=22.19.0")).toContain('needs Node.js 22.19.0 or later, but this is Node.js v22.18.0: install Node.js 22.19.0 or later (https://nodejs.org/en/download, or "nvm install 22", the newest 22.x)');
   });
 
   it.each([

@@ -24,7 +24,7 @@ function enginesNode(): string | undefined {
   }
 }
 
-/** The `engines.node` range this package declares, e.g. ">=22". */
+/** The `engines.node` range this package declares, e.g. ">=22.19.0" (undici, a dependency, needs 22.19). */
 export const REQUIRED_NODE: string | undefined = enginesNode();
 
 function parts(version: string): number[] | undefined {
@@ -55,7 +55,7 @@ export function nodeVersionProblem(version: string, required: string | undefined
       // what the user has to change, whatever node they think they use.
       return (
         `${PACKAGE_NAME} needs Node.js ${minimum} or later, but this is Node.js ${shown}${at}: ` +
-        `install Node.js ${minimum} or later (https://nodejs.org/en/download, or "nvm install ${minimum}") ` +
+        `install Node.js ${minimum} or later (https://nodejs.org/en/download, or "nvm install ${String(needed[0])}", the newest ${String(needed[0])}.x) ` +
         `and put it first on PATH, since Pulumi runs the first "node" on PATH.`
       );
     }

@@ -29,8 +29,8 @@ const oldNode = findOldNode();
 /** The line a user must see; spelled out here so that a change of wording is a visible decision. */
 function expectedLine(node: { path: string; version: string }): string {
   return (
-    `pulumi-huaweicloud-kms needs Node.js 22 or later, but this is Node.js ${node.version} (${node.path}): ` +
-    `install Node.js 22 or later (https://nodejs.org/en/download, or "nvm install 22") and put it first on PATH, since Pulumi runs the first "node" on PATH.`
+    `pulumi-huaweicloud-kms needs Node.js 22.19.0 or later, but this is Node.js ${node.version} (${node.path}): ` +
+    `install Node.js 22.19.0 or later (https://nodejs.org/en/download, or "nvm install 22", the newest 22.x) and put it first on PATH, since Pulumi runs the first "node" on PATH.`
   );
 }
 

@@ -318,7 +318,10 @@ describe("check through the real CLI: a sample of arbitrary inputs", () => {
     expect(invalid).toHaveLength(5);
   });
 
-  it("a preview of inputs that normalize plans their creation with the normalized values and calls KMS zero times", async () => {
+  it("a preview of inputs that normalize plans their creation with the normalized values, reading each key once and writing nothing", async () => {
+    // A preview checks that each key about to be created exists and can rotate.
+    for (const c of valid) await bed.admin.putKey(c.raw.keyId as string);
+    await bed.admin.clearRequests();
     const stack = await bed.stack("sample-valid", programOf(valid));
     const planned = new Map<string, Record<string, unknown>>();
     const onEvent = (e: EngineEvent): void => {
@@ -334,12 +337,16 @@ describe("check through the real CLI: a sample of arbitrary inputs", () => {
         if (typeof expected === "object") expect(inputs?.[p], `r${i}.${p} from ${JSON.stringify(c.raw[p])}`).toEqual(expected.value);
       }
     });
-    expect(await bed.admin.requests()).toEqual([]);
+    const requests = await bed.admin.requests();
+    expect(requests.map((r) => r.operation)).toEqual(valid.map(() => "describe-key"));
+    expect(new Set(requests.map((r) => r.keyId))).toEqual(new Set(valid.map((c) => c.raw.keyId)));
+    await bed.admin.clearRequests();
   });
 
   it.each(invalid.map((c, i) => [i, c.bad.join("+"), c] as const))(
     "preview #%i (bad: %s) fails naming each bad property, without a stack trace, with zero KMS calls",
     async (i, _bad, c) => {
+      await bed.admin.clearRequests();
       const stack = await bed.stack(`sample-invalid-${i}`, programOf([c]));
       const diag = errorDiagnostics();
       const outcome = await outcomeOf(stack.preview({ onEvent: diag.onEvent }));

@@ -53,7 +53,7 @@ describe("refusals and secrets", () => {
 
   it.each([
     [{ intervalDays: 400 }, "intervalDays 400 is out of range: use a whole number of days from 30 to 365"],
-    [{ intervalDays: 29.5 }, "intervalDays 29.5 is out of range"],
+    [{ intervalDays: 29.5 }, "intervalDays 29.5 is not a whole number"],
     [{ keyId: "not-a-key" }, 'keyId "not-a-key" is not a KMS key id'],
     [{ enabled: "maybe" }, 'enabled must be true or false; got "maybe"'],
   ])("10. preview of %j fails with the property, value and rule, and KMS sees zero requests", async (args, text) => {

@@ -1,7 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { keyRotationProvider } from "../provider/adapters/dynamic/provider-shell.js";
-import { FORWARDED, forwardReplaceOnChanges, forwardTimeouts } from "../provider/resource/forwarded-options.js";
+import { DEBUG_ENV, FORWARDED, forwardReplaceOnChanges, forwardTimeouts } from "../provider/resource/forwarded-options.js";
 import { claimKey } from "./key-claims.js";
+
+/** The type the engine records for a KeyRotation (a dynamic resource of module "huaweicloud-kms"). */
+const RESOURCE_TYPE = "pulumi-nodejs:dynamic/huaweicloud-kms:KeyRotation";
 
 /** Inputs of a {@link KeyRotation}. */
 export interface KeyRotationArgs {
@@ -64,6 +67,7 @@ export class KeyRotation extends pulumi.dynamic.Resource {
         [FORWARDED.timeouts]: forwardTimeouts(rest.customTimeouts),
         [FORWARDED.replaceOnChanges]: forwardReplaceOnChanges(rest.replaceOnChanges),
         [FORWARDED.preview]: pulumi.runtime.isDryRun() ? true : undefined,
+        [FORWARDED.urn]: process.env[DEBUG_ENV] ? pulumi.createUrn(name, RESOURCE_TYPE, rest.parent) : undefined,
         lastRotationTime: undefined,
         numberOfRotations: undefined,
       },

@@ -10,7 +10,12 @@ export const FORWARDED = {
   timeouts: "__timeouts",
   /** The `replaceOnChanges` resource option, reduced to the properties that can change in place. */
   replaceOnChanges: "__replaceOnChanges",
+  /** The resource's URN, only while `PULUMI_KMS_DEBUG` is set: debug lines name their resource. */
+  urn: "__urn",
 } as const;
+
+/** The environment variable that turns on one line per KMS call. */
+export const DEBUG_ENV = "PULUMI_KMS_DEBUG";
 
 /** `customTimeouts` as milliseconds per operation. */
 export interface OperationTimeouts {
@@ -95,4 +100,10 @@ export function describeTimeout(ms: number): string {
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;
   if (ms % 1000 === 0) return `${ms / 1000}s`;
   return `${ms}ms`;
+}
+
+/** The forwarded URN, if any. */
+export function readUrn(props: Readonly<Record<string, unknown>>): string | undefined {
+  const raw = props[FORWARDED.urn];
+  return typeof raw === "string" && raw.startsWith("urn:pulumi:") ? raw : undefined;
 }

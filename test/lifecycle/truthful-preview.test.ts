@@ -3,7 +3,7 @@
 // then shows, a create costs one describe-key in preview and nothing more in `up`, and unchanged
 // resources cost no call at all. Also: customTimeouts bounds an operation, and a failing delete
 // is reported once, with the ways out.
-import type { Stack } from "@pulumi/pulumi/automation";
+import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { AdminKeyPatch } from "../emulator/index.js";
 import { loadSdk, startKmsTestbed, type KmsTestbed } from "../support/kms-testbed.js";
@@ -148,6 +148,36 @@ describe("truthful preview", () => {
     specs = { app: { keyId: KEY, customTimeouts: { create: "soon" } } };
     const text = await failure(stack.preview());
     expect(text).toContain('customTimeouts.create "soon" is not a duration');
+  });
+
+  it("with PULUMI_KMS_DEBUG=1, each KMS call's line is shown under its resource in up, refresh and destroy", async () => {
+    specs = { app: { keyId: KEY, intervalDays: 90 } };
+    // The CLI (and so the provider) and the program (inline: this process) both see the variable.
+    const env = stack.workspace.envVars;
+    env.PULUMI_KMS_DEBUG = "1";
+    process.env.PULUMI_KMS_DEBUG = "1";
+    try {
+      const lines: { urn: string; message: string }[] = [];
+      const onEvent = (e: EngineEvent): void => {
+        const d = e.diagnosticEvent;
+        if (d?.message.includes("kms ")) lines.push({ urn: d.urn ?? "", message: d.message });
+      };
+      await stack.up({ onEvent });
+      await stack.refresh({ onEvent });
+      await stack.destroy({ onEvent });
+      const ops = lines.map((l) => /kms (\S+)/.exec(l.message)?.[1]);
+      expect(ops).toEqual([
+        "get-key-rotation-status",
+        "enable-key-rotation",
+        "update-key-rotation-interval",
+        "get-key-rotation-status",
+        "disable-key-rotation",
+      ]);
+      for (const line of lines) expect(line.urn).toMatch(/::pulumi-nodejs:dynamic\/huaweicloud-kms:KeyRotation::app$/);
+    } finally {
+      delete env.PULUMI_KMS_DEBUG;
+      delete process.env.PULUMI_KMS_DEBUG;
+    }
   });
 
   it("a delete that KMS refuses is reported once, with the ways out", async () => {

@@ -7,11 +7,13 @@ import { resolveKmsConfig, type KmsClientConfig } from "../../config/kms-config.
 import { KmsClient, type KmsClientOptions } from "../../kms/kms-client.js";
 import { diffKeyRotation } from "../../resource/key-rotation-diff.js";
 import {
+  DEBUG_ENV,
   describeTimeout,
   FORWARDED,
   isPreview,
   readReplaceOnChanges,
   readTimeouts,
+  readUrn,
   type TimedOperation,
 } from "../../resource/forwarded-options.js";
 import {
@@ -32,6 +34,7 @@ import {
   type PreviewApi,
   type RotationApi,
 } from "../../resource/key-rotation.js";
+import { debugLine } from "./engine-log.js";
 
 type Props = Record<string, unknown>;
 type KmsApi = RotationApi & PreviewApi;
@@ -42,7 +45,7 @@ const PROVIDER_KEY = "__provider";
 const isUnknown = (v: unknown): boolean => v === UNKNOWN;
 
 /** Options the SDK forwards that the engine must record with the resource (see forwarded-options.ts). */
-const RECORDED_OPTIONS = [FORWARDED.timeouts, FORWARDED.replaceOnChanges] as const;
+const RECORDED_OPTIONS = [FORWARDED.timeouts, FORWARDED.replaceOnChanges, FORWARDED.urn] as const;
 
 let stackConfig: ((key: string) => string | undefined) | undefined;
 let clientConfig: KmsClientConfig | undefined;
@@ -72,9 +75,13 @@ export function setClientForTesting(api: KmsApi | undefined): void {
   testClient = api !== undefined;
 }
 
-function clientOptions(): KmsClientOptions {
-  // The engine shows a provider's stderr in the update's output, so per-call lines are opt-in.
-  const debug = process.env.PULUMI_KMS_DEBUG ? (message: string) => process.stderr.write(`${message}\n`) : () => undefined;
+/** Per-call lines are opt-in: the engine shows them in the update's output. */
+function clientOptions(urn?: string): KmsClientOptions {
+  const debug = process.env[DEBUG_ENV]
+    ? (message: string) => {
+        debugLine(urn, message);
+      }
+    : () => undefined;
   return { logger: { debug } };
 }
 
@@ -84,14 +91,19 @@ function kms(): KmsApi {
   return client;
 }
 
-/** The client for one operation, bounded by the resource's `customTimeouts` when it sets one. */
-function kmsFor(operation: TimedOperation, props: Props): KmsApi {
-  const ms = readTimeouts(props)[operation];
+/**
+ * The client for one resource's operation: bounded by its `customTimeouts` when it sets one, and
+ * logging under its URN when debug lines are on and the SDK forwarded it.
+ */
+function kmsFor(operation: TimedOperation | "read", props: Props): KmsApi {
+  const ms = operation === "read" ? undefined : readTimeouts(props)[operation];
+  const urn = process.env[DEBUG_ENV] ? readUrn(props) : undefined;
   const shared = kms();
-  if (ms === undefined || testClient || clientConfig === undefined) return shared;
+  if ((ms === undefined && urn === undefined) || testClient || clientConfig === undefined) return shared;
+  if (ms === undefined) return new KmsClient(clientConfig, clientOptions(urn));
   const limit = `customTimeouts.${operation} of ${describeTimeout(ms)}`;
   return new KmsClient(clientConfig, {
-    ...clientOptions(),
+    ...clientOptions(urn),
     deadline: {
       at: Date.now() + ms,
       description: limit,
@@ -186,7 +198,7 @@ async function previewCheck(olds: Props, inputs: Props): Promise<void> {
   if (Object.values(inputs).some(isUnknown)) return;
   const creating = olds.keyId === undefined || olds.keyId !== inputs.keyId;
   if (!creating && !diffKeyRotation(olds, inputs).changes) return;
-  const api = kms();
+  const api = kmsFor("read", inputs);
   if (creating) await previewCreateKeyRotation(api, parseInputs(inputs));
 }
 
@@ -226,7 +238,7 @@ export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult
 export async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
   try {
     const recorded = checkKeyRotationInputs(props).inputs as Partial<KeyRotationInputs>;
-    const result = await readKeyRotation(kms(), id, recorded);
+    const result = await readKeyRotation(kmsFor("read", props), id, recorded);
     if (!result) return { id: "" };
     const options = recordedOptions(props);
     return { id, props: { ...result.outputs, ...options }, inputs: { ...result.inputs, ...options } };

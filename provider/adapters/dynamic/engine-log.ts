@@ -1,0 +1,44 @@
+// Debug lines for the engine, attributed to the resource they are about. A dynamic provider's
+// stderr is shown under the stack; the engine's Log service shows a line under the resource whose
+// URN it names. The dynamic-provider host is started with the engine's address as its first
+// argument but never tells the provider which resource a call is for, so the SDK forwards the URN
+// while PULUMI_KMS_DEBUG is set (see forwarded-options.ts).
+import { createRequire } from "node:module";
+import type * as EngineGrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
+import type * as EnginePb from "@pulumi/pulumi/proto/engine_pb";
+
+type Grpc = typeof import("@grpc/grpc-js");
+
+interface EngineLog {
+  client: EngineGrpc.EngineClient;
+  pb: typeof EnginePb;
+}
+
+let engine: EngineLog | null | undefined;
+
+/** The engine's Log client, or null when this process has no engine address. */
+function engineLog(): EngineLog | null {
+  if (engine !== undefined) return engine;
+  const address = process.argv[2];
+  if (address === undefined || address === "") return (engine = null);
+  // Resolved from @pulumi/pulumi, whose own gRPC and generated stubs the engine speaks to.
+  const fromPulumi = createRequire(require.resolve("@pulumi/pulumi"));
+  const grpc = fromPulumi("@grpc/grpc-js") as Grpc;
+  const grpcPb = fromPulumi("./proto/engine_grpc_pb") as typeof EngineGrpc;
+  const pb = fromPulumi("./proto/engine_pb") as typeof EnginePb;
+  engine = { client: new grpcPb.EngineClient(address, grpc.credentials.createInsecure()), pb };
+  return engine;
+}
+
+/** Writes a debug line under the resource `urn`, or on stderr (under the stack) when it cannot. */
+export function debugLine(urn: string | undefined, message: string): void {
+  const log = urn === undefined ? null : engineLog();
+  if (log === null || urn === undefined) {
+    process.stderr.write(`${message}\n`);
+    return;
+  }
+  const req = new log.pb.LogRequest().setSeverity(log.pb.LogSeverity.INFO).setUrn(urn).setMessage(message);
+  log.client.log(req, (err) => {
+    if (err) process.stderr.write(`${message}\n`);
+  });
+}

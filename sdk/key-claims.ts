@@ -53,7 +53,12 @@ export function claimKey(name: string, keyId: pulumi.Input<string>): pulumi.Outp
     names.push(name);
     claims.set(id, names);
     await nextTurn();
-    if (names.length > 1) throw new pulumi.RunError(duplicateKeyMessage(id, names));
+    if (names.length > 1) {
+      // The SDK attaches its handlers to a failed input late, and Node would add a warning line
+      // about that to the error the user must read; the program is failing either way.
+      if (process.listenerCount("rejectionHandled") === 0) process.on("rejectionHandled", () => undefined);
+      throw new pulumi.RunError(duplicateKeyMessage(id, names));
+    }
     return id;
   });
 }

@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["provider/**/*.test.ts", "sdk/**/*.test.ts", "test/**/*.test.ts"],
+    include: ["provider/**/*.test.ts", "sdk/**/*.test.ts", "emulator/**/*.test.ts", "test/**/*.test.ts"],
     // Pulumi's closure serializer uses the inspector; separate processes keep it and the
     // Automation API (one inline update per process) out of each other's way.
     pool: "forks",

@@ -3,9 +3,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 import { join, resolve } from "node:path";
-import type { EmulatorOptions, RequestLogEntry } from "../test/emulator/index.js";
-import { installedPackageRoot } from "../test/support/installed-package.js";
-import { loadSdk, startKmsTestbed, type KmsTestbed } from "../test/support/kms-testbed.js";
+import type { EmulatorOptions, RequestLogEntry } from "../emulator/index.js";
+import { installedPackageRoot } from "../harness/installed-package.js";
+import { loadSdk, startKmsTestbed, type KmsTestbed } from "../harness/kms-testbed.js";
 
 /** Where every measurement gets its Pulumi CLI from (set once by run.ts). */
 export interface BenchContext {

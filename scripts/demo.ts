@@ -13,9 +13,9 @@ import {
   startEmulator,
   type EmulatorAdmin,
   type RequestLogEntry,
-} from "../test/emulator/index.js";
-import { ensurePulumiCli } from "../test/support/pulumi-cli.js";
-import { createPulumiSandbox } from "../test/support/pulumi-env.js";
+} from "../emulator/index.js";
+import { ensurePulumiCli } from "../harness/pulumi-cli.js";
+import { createPulumiSandbox } from "../harness/pulumi-env.js";
 
 const EXAMPLE = resolve(__dirname, "../examples/basic");
 const APP_KEY = "0d0466b0-e727-4d9c-b35d-f84bb474a37f";

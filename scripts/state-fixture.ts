@@ -15,10 +15,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
-import { emulatorAdmin, startEmulator } from "../test/emulator/index.js";
+import { emulatorAdmin, startEmulator } from "../emulator/index.js";
 import { FIXTURE_KEYS, FIXTURE_PROJECT_ID, FIXTURE_STACK } from "../test/fixtures/state/fixture-keys.js";
-import { ensurePulumiCli } from "../test/support/pulumi-cli.js";
-import { createPulumiSandbox } from "../test/support/pulumi-env.js";
+import { ensurePulumiCli } from "../harness/pulumi-cli.js";
+import { createPulumiSandbox } from "../harness/pulumi-env.js";
 
 const repoRoot = resolve(__dirname, "..");
 

@@ -10,7 +10,7 @@ import {
   startEmulator,
   type EmulatorAdmin,
   type RunningEmulator,
-} from "../../test/emulator/index.js";
+} from "../../emulator/index.js";
 import { resolveKmsConfig, type KmsClientConfig } from "../config/kms-config.js";
 import { resetOriginGates } from "../transport/concurrency.js";
 import { KmsClient } from "./kms-client.js";

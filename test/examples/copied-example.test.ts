@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startKmsTestbed, type KmsTestbed } from "../support/kms-testbed.js";
+import { startKmsTestbed, type KmsTestbed } from "../../harness/kms-testbed.js";
 
 const root = resolve(__dirname, "../..");
 const run = promisify(execFile);

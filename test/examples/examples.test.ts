@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startKmsTestbed, type KmsTestbed } from "../support/kms-testbed.js";
+import { startKmsTestbed, type KmsTestbed } from "../../harness/kms-testbed.js";
 
 const EXAMPLES = resolve(__dirname, "../../examples");
 

@@ -11,8 +11,8 @@ import { isKmsApiError } from "../../provider/kms/kms-api-error.js";
 import { createKeyRotation, sendRotationCall, updateKeyRotation } from "../../provider/resource/key-rotation.js";
 import { checkKeyRotationInputs, type KeyRotationInputs } from "../../provider/resource/key-rotation-inputs.js";
 import { planRotationCalls, type RotationSetting } from "../../provider/resource/rotation-plan.js";
-import { startEmulator, emulatorAdmin, type EmulatorAdmin, type RequestLogEntry, type RunningEmulator } from "../emulator/index.js";
-import { TEST_ACCESS_KEY, TEST_PROJECT_ID, TEST_SECRET_KEY, loadSdk, startKmsTestbed, type KmsTestbed } from "../support/kms-testbed.js";
+import { startEmulator, emulatorAdmin, type EmulatorAdmin, type RequestLogEntry, type RunningEmulator } from "../../emulator/index.js";
+import { TEST_ACCESS_KEY, TEST_PROJECT_ID, TEST_SECRET_KEY, loadSdk, startKmsTestbed, type KmsTestbed } from "../../harness/kms-testbed.js";
 import { MUTATING_OPERATIONS, STACK_FRAME, errorDiagnostics, isMutating, keyIdFor, outcomeOf, sequenceOf } from "./fault-support.js";
 
 /** The engine's marker for a value unknown during preview (see the dynamic runtime). */

@@ -1,7 +1,7 @@
 // The vitest suite of the fault matrix for some operations; two test files share it so that the
 // four operations run in two workers. See fault-matrix.ts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKmsTestbed, type KmsTestbed } from "../support/kms-testbed.js";
+import { startKmsTestbed, type KmsTestbed } from "../../harness/kms-testbed.js";
 import { FAULT_CASES, assertCase, assertConverged, failureOf, runMatrix, type MatrixOperation, type MatrixRun } from "./fault-matrix.js";
 
 /** Every fault of FAULT_CASES on its own key in one run of each operation, then a clean refresh. */

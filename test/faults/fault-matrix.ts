@@ -5,8 +5,8 @@
 import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import { expect } from "vitest";
 import type { KmsOperation } from "../../provider/kms/kms-rules.js";
-import type { AdminKey, FaultRule, RequestLogEntry } from "../emulator/index.js";
-import { loadSdk, type KmsTestbed } from "../support/kms-testbed.js";
+import type { AdminKey, FaultRule, RequestLogEntry } from "../../emulator/index.js";
+import { loadSdk, type KmsTestbed } from "../../harness/kms-testbed.js";
 import {
   STACK_FRAME,
   agreesWithKms,

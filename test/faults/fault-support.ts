@@ -4,8 +4,8 @@
 import { execFile } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { LocalWorkspace, type EngineEvent, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
-import type { AdminKey, EmulatorAdmin, RequestLogEntry } from "../emulator/index.js";
-import type { KmsTestbed, loadSdk } from "../support/kms-testbed.js";
+import type { AdminKey, EmulatorAdmin, RequestLogEntry } from "../../emulator/index.js";
+import type { KmsTestbed, loadSdk } from "../../harness/kms-testbed.js";
 
 export const ROTATION_TYPE = "pulumi-nodejs:dynamic/huaweicloud-kms:KeyRotation";
 

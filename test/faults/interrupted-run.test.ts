@@ -7,8 +7,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AdminKey, RequestLogEntry } from "../emulator/index.js";
-import { loadSdk, startKmsTestbed, type KmsTestbed } from "../support/kms-testbed.js";
+import type { AdminKey, RequestLogEntry } from "../../emulator/index.js";
+import { loadSdk, startKmsTestbed, type KmsTestbed } from "../../harness/kms-testbed.js";
 import { minimumMutations } from "./fault-matrix.js";
 import {
   isMutating,

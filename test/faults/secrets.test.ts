@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Stack, UpOptions } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_ACCESS_KEY, TEST_PROJECT_ID, TEST_SECRET_KEY, loadSdk, startKmsTestbed, type KmsTestbed } from "../support/kms-testbed.js";
+import { TEST_ACCESS_KEY, TEST_PROJECT_ID, TEST_SECRET_KEY, loadSdk, startKmsTestbed, type KmsTestbed } from "../../harness/kms-testbed.js";
 import { STACK_FRAME, errorDiagnostics, keyIdFor, oneRotationStack, outcomeOf, pulumiCli, recordedRotations } from "./fault-support.js";
 
 /** The marker key of a secret value in Pulumi's state JSON. */

@@ -13,8 +13,8 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveKmsConfig } from "../../provider/config/kms-config.js";
 import { KmsClient } from "../../provider/kms/kms-client.js";
-import { startEmulator, type RunningEmulator } from "../emulator/index.js";
-import { TEST_ACCESS_KEY, TEST_PROJECT_ID, TEST_SECRET_KEY, loadSdk, startKmsTestbed, type KmsTestbed } from "../support/kms-testbed.js";
+import { startEmulator, type RunningEmulator } from "../../emulator/index.js";
+import { TEST_ACCESS_KEY, TEST_PROJECT_ID, TEST_SECRET_KEY, loadSdk, startKmsTestbed, type KmsTestbed } from "../../harness/kms-testbed.js";
 import { STACK_FRAME, errorDiagnostics, keyIdFor, oneRotationStack, outcomeOf, stackWithEnv } from "./fault-support.js";
 
 const OTHER_PROJECT = "f9e8d7c6b5a4039281706f5e4d3c2b1a";

@@ -2,8 +2,8 @@
 import type { CustomResourceOptions } from "@pulumi/pulumi";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { opsRecorder } from "../support/engine-events.js";
-import { loadSdk, startKmsTestbed, type KmsTestbed } from "../support/kms-testbed.js";
+import { opsRecorder } from "../../harness/engine-events.js";
+import { loadSdk, startKmsTestbed, type KmsTestbed } from "../../harness/kms-testbed.js";
 
 const KEY = "e0e0e0e0-0000-4000-8000-000000000007";
 const ROTATION_TYPE = "pulumi-nodejs:dynamic/huaweicloud-kms:KeyRotation";

@@ -2,9 +2,9 @@
 // up → no-op preview/up → refresh → interval change → toggle → key change (replace) → destroy.
 import type { Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RequestLogEntry } from "../emulator/index.js";
-import { opsRecorder } from "../support/engine-events.js";
-import { loadSdk, startKmsTestbed, type KmsTestbed } from "../support/kms-testbed.js";
+import type { RequestLogEntry } from "../../emulator/index.js";
+import { opsRecorder } from "../../harness/engine-events.js";
+import { loadSdk, startKmsTestbed, type KmsTestbed } from "../../harness/kms-testbed.js";
 
 const KEY_A = "aaaaaaaa-0000-4000-8000-000000000001";
 const KEY_B = "bbbbbbbb-0000-4000-8000-000000000002";

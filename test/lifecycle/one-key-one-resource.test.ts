@@ -5,8 +5,8 @@
 // state equal to KMS.
 import type { Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { diagnosticsRecorder, opsRecorder } from "../support/engine-events.js";
-import { loadSdk, startKmsTestbed, type KmsTestbed } from "../support/kms-testbed.js";
+import { diagnosticsRecorder, opsRecorder } from "../../harness/engine-events.js";
+import { loadSdk, startKmsTestbed, type KmsTestbed } from "../../harness/kms-testbed.js";
 
 const K1 = "a1a1a1a1-0000-4000-8000-000000000001";
 const K2 = "b2b2b2b2-0000-4000-8000-000000000002";

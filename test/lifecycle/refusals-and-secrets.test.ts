@@ -8,7 +8,7 @@ import {
   loadSdk,
   startKmsTestbed,
   type KmsTestbed,
-} from "../support/kms-testbed.js";
+} from "../../harness/kms-testbed.js";
 
 const KEY = "f0f0f0f0-0000-4000-8000-000000000011";
 const ROTATION_TYPE = "pulumi-nodejs:dynamic/huaweicloud-kms:KeyRotation";

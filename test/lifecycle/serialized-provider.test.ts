@@ -1,7 +1,7 @@
 // What every KeyRotation stores as its provider (`__provider`), for both ways a program can reach
 // the package: installed under node_modules (the normal case) and linked (npm link, workspaces).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadSdk, startKmsTestbed, type KmsTestbed } from "../support/kms-testbed.js";
+import { loadSdk, startKmsTestbed, type KmsTestbed } from "../../harness/kms-testbed.js";
 
 const KEY = "5e5e5e5e-0000-4000-8000-000000000005";
 

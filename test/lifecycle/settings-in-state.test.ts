@@ -6,9 +6,9 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { LocalWorkspace, type ConfigMap, type Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { emulatorAdmin, startEmulator, type EmulatorAdmin, type RunningEmulator } from "../emulator/index.js";
+import { emulatorAdmin, startEmulator, type EmulatorAdmin, type RunningEmulator } from "../../emulator/index.js";
 import { pulumiCli } from "../faults/fault-support.js";
-import { TEST_ACCESS_KEY, TEST_PROJECT_ID, TEST_SECRET_KEY, loadSdk, startKmsTestbed, type KmsTestbed } from "../support/kms-testbed.js";
+import { TEST_ACCESS_KEY, TEST_PROJECT_ID, TEST_SECRET_KEY, loadSdk, startKmsTestbed, type KmsTestbed } from "../../harness/kms-testbed.js";
 
 /** Credentials the old endpoint accepts (and the new one does not). */
 const OLD_ACCESS_KEY = "AKOLDENDPOINTCANARY1";

@@ -5,8 +5,8 @@
 // is reported once, with the ways out.
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { AdminKeyPatch } from "../emulator/index.js";
-import { loadSdk, startKmsTestbed, type KmsTestbed } from "../support/kms-testbed.js";
+import type { AdminKeyPatch } from "../../emulator/index.js";
+import { loadSdk, startKmsTestbed, type KmsTestbed } from "../../harness/kms-testbed.js";
 
 const KEY = "c3c3c3c3-0000-4000-8000-000000000003";
 

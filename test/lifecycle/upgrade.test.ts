@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE_KEYS, FIXTURE_STACK } from "../fixtures/state/fixture-keys.js";
-import { loadSdk, startKmsTestbed, type KmsTestbed } from "../support/kms-testbed.js";
+import { loadSdk, startKmsTestbed, type KmsTestbed } from "../../harness/kms-testbed.js";
 
 const FIXTURES = resolve(__dirname, "../fixtures/state");
 const fixtures = readdirSync(FIXTURES).filter((f) => f.endsWith(".json"));

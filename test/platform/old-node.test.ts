@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createPulumiSandbox, type PulumiSandbox } from "../support/pulumi-env.js";
+import { createPulumiSandbox, type PulumiSandbox } from "../../harness/pulumi-env.js";
 
 const root = resolve(__dirname, "../..");
 const run = promisify(execFile);

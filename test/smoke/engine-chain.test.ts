@@ -3,8 +3,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { opsRecorder } from "../support/engine-events.js";
-import { createPulumiSandbox, type PulumiSandbox } from "../support/pulumi-env.js";
+import { opsRecorder } from "../../harness/engine-events.js";
+import { createPulumiSandbox, type PulumiSandbox } from "../../harness/pulumi-env.js";
 
 interface EchoInputs {
   message: string;

@@ -1,8 +1,8 @@
 import { existsSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import type { TestProject } from "vitest/node";
-import { createInstalledPackage, INSTALLED_ROOT_ENV } from "./installed-package.js";
-import { ensurePulumiCli } from "./pulumi-cli.js";
+import { createInstalledPackage, INSTALLED_ROOT_ENV } from "../../harness/installed-package.js";
+import { ensurePulumiCli } from "../../harness/pulumi-cli.js";
 
 declare module "vitest" {
   export interface ProvidedContext {

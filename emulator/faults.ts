@@ -2,7 +2,7 @@
 // delayed, answered with an error, dropped, or left hanging, so clients' retry and
 // idempotency logic can be exercised deterministically.
 import { z } from "zod";
-import { KMS_OPERATIONS } from "../../provider/kms/kms-rules.js";
+import { KMS_OPERATIONS } from "../provider/kms/kms-rules.js";
 
 const matchFields = {
   /** Only requests for this operation; absent = all operations. */

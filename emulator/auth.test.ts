@@ -1,7 +1,7 @@
 import { AKSKSigner } from "@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner";
 import { BasicCredentials } from "@huaweicloud/huaweicloud-sdk-core/auth/BasicCredentials";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { authorizationHeader, formatSdkDate } from "../../provider/transport/aksk-signer.js";
+import { authorizationHeader, formatSdkDate } from "../provider/transport/aksk-signer.js";
 import {
   DEFAULT_ACCESS_KEY,
   DEFAULT_PROJECT_ID,

@@ -5,7 +5,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlin
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-const repoRoot = resolve(__dirname, "../..");
+const repoRoot = resolve(__dirname, "..");
 let installed: string | undefined;
 
 /** Set by the test run's global setup, so that every worker shares one copy, removed at the end. */

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { KMS_OPERATIONS, type KmsOperation } from "../../provider/kms/kms-rules.js";
+import { KMS_OPERATIONS, type KmsOperation } from "../provider/kms/kms-rules.js";
 import { applySeed, handleAdmin, isLoopbackAddress, type AdminContext, type SeedFile } from "./admin-api.js";
 import { authenticate } from "./auth.js";
 import {

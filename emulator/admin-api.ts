@@ -1,7 +1,7 @@
 // The `/__admin` API: what tests and CI use to arrange keys, inspect traffic and inject faults.
 // No authentication, so the server only serves it to loopback peers.
 import { z } from "zod";
-import { KEY_ID_PATTERN, KeyState } from "../../provider/kms/kms-rules.js";
+import { KEY_ID_PATTERN, KeyState } from "../provider/kms/kms-rules.js";
 import { faultRuleSchema, type FaultInjector } from "./faults.js";
 import type { AdminKeyPatch, KmsState } from "./kms-state.js";
 import type { RequestLog } from "./request-log.js";

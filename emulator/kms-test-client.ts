@@ -1,7 +1,7 @@
 // A deliberately small KMS caller for the emulator's own tests and benchmarks: raw node:http so a
 // test controls every header and byte, and sees dropped connections as errors.
 import { request, type IncomingHttpHeaders } from "node:http";
-import { authorizationHeader, formatSdkDate } from "../../provider/transport/aksk-signer.js";
+import { authorizationHeader, formatSdkDate } from "../provider/transport/aksk-signer.js";
 import { DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY, DEFAULT_TOKEN } from "./config.js";
 
 export interface RawResponse {

@@ -10,7 +10,7 @@ import { DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY, DEFAULT_TOK
 import { callKms, errorOf } from "./kms-test-client.js";
 
 const KEY = "0d0466b0-e727-4d9c-b35d-f84bb474a37f";
-const root = resolve(__dirname, "../..");
+const root = resolve(__dirname, "..");
 
 describe("optionsFromArgs", () => {
   it("defaults to the demo credentials on an ephemeral loopback port", () => {
@@ -140,12 +140,12 @@ describe("the CLI process", () => {
           sourceMap: false,
           typeRoots: [join(root, "node_modules/@types")],
         },
-        files: [join(root, "test/emulator/cli.ts")],
+        files: [join(root, "emulator/cli.ts")],
         include: [],
       }),
     );
     await promisify(execFile)(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", config], { cwd: root });
-    cliJs = join(outDir, "test/emulator/cli.js");
+    cliJs = join(outDir, "emulator/cli.js");
   });
   afterAll(() => {
     for (const c of children) c.kill("SIGKILL");

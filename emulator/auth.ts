@@ -7,7 +7,7 @@ import {
   parseAuthorizationHeader,
   parseSdkDate,
   signaturesEqual,
-} from "../../provider/transport/aksk-signer.js";
+} from "../provider/transport/aksk-signer.js";
 import type { AkSkCredential, AuthConfig, TokenCredential } from "./config.js";
 import { apiError, type Outcome } from "./kms-handlers.js";
 

@@ -19,7 +19,7 @@ export const TEST_ACCESS_KEY = "AKTESTLEAKCANARY0001";
 export const TEST_SECRET_KEY = "sk-test-leak-canary-5f1e0c9d";
 export const TEST_PROJECT_ID = DEFAULT_PROJECT_ID;
 
-type Sdk = typeof import("../../sdk/index.js");
+type Sdk = typeof import("../sdk/index.js");
 
 /**
  * The built package, loaded by Node itself (not the test transformer) from an installed layout,

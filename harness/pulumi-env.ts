@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
 
-const repoRoot = resolve(__dirname, "../..");
+const repoRoot = resolve(__dirname, "..");
 
 /** A Pulumi CLI sandbox: its own PULUMI_HOME, a file:// backend and a workspace folder, all in a temp dir. */
 export interface PulumiSandbox {

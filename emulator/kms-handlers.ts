@@ -7,7 +7,7 @@ import {
   KeyState,
   isValidRotationInterval,
   type KmsOperation,
-} from "../../provider/kms/kms-rules.js";
+} from "../provider/kms/kms-rules.js";
 import type { AdminKey, KmsState } from "./kms-state.js";
 
 /** What an operation answers: a 200 body, or an error for the `{"error":{...}}` envelope. */

@@ -4,4 +4,4 @@
  */
 // First: on too old a Node.js, fail with one line saying so before any dependency loads.
 import "../provider/platform/node-version.js";
-export { KeyRotation, type KeyRotationArgs } from "./key-rotation.js";
+export { KeyRotation, type KeyRotationArgs, type KeyRotationOutputs } from "./key-rotation.js";

@@ -1,25 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { keyRotationProvider } from "../provider/adapters/dynamic/provider-shell.js";
 import { DEBUG_ENV, FORWARDED, forwardReplaceOnChanges, forwardTimeouts } from "../provider/resource/forwarded-options.js";
+import { keyRotationSpec } from "../provider/resources/key-rotation/spec.js";
 import { claimKey } from "./key-claims.js";
+import type { KeyRotationArgs, KeyRotationOutputs } from "./key-rotation-types.js";
+
+export type { KeyRotationArgs, KeyRotationOutputs } from "./key-rotation-types.js";
 
 /** The type the engine records for a KeyRotation (a dynamic resource of module "huaweicloud-kms"). */
 const RESOURCE_TYPE = "pulumi-nodejs:dynamic/huaweicloud-kms:KeyRotation";
-
-/** Inputs of a {@link KeyRotation}. */
-export interface KeyRotationArgs {
-  /** The KMS key (customer master key) id, e.g. `0d0466b0-e727-4d9c-b35d-f84bb474a37f`. Changing it replaces the resource. */
-  keyId: pulumi.Input<string>;
-  /** Whether the key rotates automatically. Default `true`. */
-  enabled?: pulumi.Input<boolean>;
-  /** Days between rotations, a whole number from 30 to 365. Default `365`. Kept while rotation is off and applied when it is turned on. */
-  intervalDays?: pulumi.Input<number>;
-  /**
-   * Take over the key's rotation as it is: the first `up` reads it and fails, changing nothing,
-   * if it differs from `enabled`/`intervalDays`. Set for you by the `import` resource option.
-   */
-  adopt?: pulumi.Input<boolean>;
-}
 
 /**
  * Automatic rotation of one Huawei Cloud / Open Telekom Cloud KMS key.
@@ -35,16 +24,8 @@ export interface KeyRotationArgs {
  * @example
  * new KeyRotation("orders-key", { keyId: "0d0466b0-e727-4d9c-b35d-f84bb474a37f", intervalDays: 90 });
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the outputs come from the declaration (key-rotation-types.ts); Pulumi sets them on the instance
 export class KeyRotation extends pulumi.dynamic.Resource {
-  /** The KMS key id; also the resource id. */
-  declare readonly keyId: pulumi.Output<string>;
-  declare readonly enabled: pulumi.Output<boolean>;
-  declare readonly intervalDays: pulumi.Output<number>;
-  /** When KMS last rotated the key (ISO 8601 UTC), if ever. */
-  declare readonly lastRotationTime: pulumi.Output<string | undefined>;
-  /** How many times KMS has rotated the key. */
-  declare readonly numberOfRotations: pulumi.Output<number>;
-
   /**
    * @param opts `import: keyId` adopts the key's existing rotation (see {@link KeyRotationArgs.adopt}):
    * the engine's own import cannot reach a dynamic provider (pulumi/pulumi#16175), so the import id
@@ -55,21 +36,23 @@ export class KeyRotation extends pulumi.dynamic.Resource {
     const adopt = importId === undefined ? args.adopt : adoptingImport(name, importId, args.keyId);
     // A lookup (`get`) manages nothing, so it claims no key.
     const keyId = rest.id === undefined ? claimKey(name, args.keyId) : args.keyId;
+    // Every declared property, inputs from the arguments and outputs left for the provider to fill.
+    const props: Record<string, unknown> = {};
+    for (const [prop, spec] of Object.entries(keyRotationSpec.properties)) {
+      props[prop] = spec.kind === "input" ? (args as unknown as Record<string, unknown>)[prop] : undefined;
+    }
     super(
       keyRotationProvider(),
       name,
       {
+        ...props,
         keyId,
-        enabled: args.enabled,
-        intervalDays: args.intervalDays,
         adopt,
         // The engine tells a dynamic provider neither of these options nor whether it previews.
         [FORWARDED.timeouts]: forwardTimeouts(rest.customTimeouts),
         [FORWARDED.replaceOnChanges]: forwardReplaceOnChanges(rest.replaceOnChanges),
         [FORWARDED.preview]: pulumi.runtime.isDryRun() ? true : undefined,
         [FORWARDED.urn]: process.env[DEBUG_ENV] ? pulumi.createUrn(name, RESOURCE_TYPE, rest.parent) : undefined,
-        lastRotationTime: undefined,
-        numberOfRotations: undefined,
       },
       rest,
       "huaweicloud-kms",
@@ -82,6 +65,10 @@ export class KeyRotation extends pulumi.dynamic.Resource {
     return new KeyRotation(name, { keyId }, { ...opts, id: keyId });
   }
 }
+
+// The outputs, typed and documented from the declaration, merge into the class.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface KeyRotation extends KeyRotationOutputs {}
 
 function adoptingImport(name: string, importId: pulumi.Input<string>, keyId: pulumi.Input<string>): pulumi.Output<boolean> {
   return pulumi.all([importId, keyId]).apply(([id, key]) => {

@@ -1,0 +1,51 @@
+// The Pulumi package schema (schema.json), derived from the resources' declarations and the
+// provider's settings: what the plugin provider serves from GetSchema and SDK generators read.
+// Pure; scripts/generate.ts writes it, and a test fails when the committed copy differs.
+import { SETTING_SOURCES } from "../config/kms-config.js";
+import { INTEGER_SETTINGS, SETTING_DESCRIPTIONS, type SettingName } from "../config/setting-descriptions.js";
+import { resourceSchema, type ResourceSpec } from "./resource-spec.js";
+
+export interface PackageInfo {
+  name: string;
+  version: string;
+  description: string;
+  resources: readonly ResourceSpec[];
+}
+
+function settings(): Record<string, { type: string; description: string; secret?: boolean }> {
+  const out: Record<string, { type: string; description: string; secret?: boolean }> = {};
+  for (const name of Object.keys(SETTING_SOURCES) as SettingName[]) {
+    const src = SETTING_SOURCES[name];
+    const env = src.env.join(", ");
+    const entry: { type: string; description: string; secret?: boolean } = {
+      type: INTEGER_SETTINGS.has(name) ? "integer" : "string",
+      description: `${SETTING_DESCRIPTIONS[name]} Environment: ${env}.`,
+    };
+    if (src.secret) entry.secret = true;
+    out[name] = entry;
+  }
+  return out;
+}
+
+/** The package schema as JSON-ready data. */
+export function packageSchema(info: PackageInfo): Record<string, unknown> {
+  const variables = settings();
+  return {
+    name: info.name,
+    displayName: "Huawei Cloud KMS key rotation",
+    version: info.version,
+    description: info.description,
+    license: "Apache-2.0",
+    keywords: ["pulumi", "huaweicloud", "opentelekomcloud", "kms", "key rotation"],
+    config: { variables },
+    provider: {
+      description: "The provider: where KMS is and which credentials to use. Every setting may also come from stack config or the environment.",
+      inputProperties: variables,
+    },
+    resources: Object.fromEntries(info.resources.map((r) => [r.token, resourceSchema(r)])),
+    language: {
+      nodejs: { packageName: "pulumi-huaweicloud-kms" },
+      python: { packageName: "pulumi_huaweicloud_kms" },
+    },
+  };
+}

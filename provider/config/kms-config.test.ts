@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { KmsProviderError } from "../errors/kms-provider-error.js";
 import {
   DEFAULT_DEADLINE_MS,
   DEFAULT_MAX_CONCURRENCY,
   DEFAULT_MAX_RETRIES,
   DEFAULT_REQUEST_TIMEOUT_MS,
   endpointForRegion,
-  isKmsConfigError,
   KmsConfigError,
   normalizeEndpoint,
   resolveKmsConfig,
@@ -27,7 +27,7 @@ function configError(fn: () => unknown): KmsConfigError {
   try {
     fn();
   } catch (e) {
-    if (isKmsConfigError(e)) return e;
+    if (KmsConfigError.isInstance(e)) return e;
     throw e;
   }
   throw new Error("expected a KmsConfigError");
@@ -379,11 +379,12 @@ describe("secrets", () => {
     for (const s of ["AKSECRET123", "SKSECRET456", "STSECRET789", "TOKSECRET000"]) expect(e.message).not.toContain(s);
   });
 
-  it("is recognized by name, even after crossing a serialization boundary", () => {
+  it("is recognized by its marker, not by name", () => {
     const e = new KmsConfigError("region", "boom");
-    expect(isKmsConfigError(e)).toBe(true);
-    expect(isKmsConfigError({ name: "KmsConfigError", message: "boom" })).toBe(true);
-    expect(isKmsConfigError(new Error("boom"))).toBe(false);
-    expect(isKmsConfigError(null)).toBe(false);
+    expect(KmsConfigError.isInstance(e)).toBe(true);
+    expect(KmsProviderError.isInstance(e)).toBe(true);
+    expect(KmsConfigError.isInstance({ name: "KmsConfigError", message: "boom" })).toBe(false);
+    expect(KmsConfigError.isInstance(new Error("boom"))).toBe(false);
+    expect(KmsConfigError.isInstance(null)).toBe(false);
   });
 });

@@ -2,6 +2,7 @@
 // adapter (resource provider, CLI, tests against the emulator) goes through resolveKmsConfig so
 // that precedence, defaults and error messages are the same everywhere.
 
+import { errorMarker, KmsProviderError } from "../errors/kms-provider-error.js";
 export { createRedactor, redact, redactHeaders, REDACTED, type Redactor } from "./redact.js";
 
 /** Settings a caller may give explicitly (all optional; missing ones come from config or env). */
@@ -96,9 +97,15 @@ const NUMBER_SETTINGS: Readonly<Record<NumberSetting, { min: number; max: number
   maxConcurrency: { min: 1, max: 1000, fallback: DEFAULT_MAX_CONCURRENCY },
 };
 
+const CONFIG_ERROR_NAME = "KmsConfigError";
+const configMarkerName = errorMarker(CONFIG_ERROR_NAME);
+const configMarker = Symbol.for(configMarkerName);
+
 /** A configuration problem; the message says every way to fix it. */
-export class KmsConfigError extends Error {
-  override readonly name = "KmsConfigError";
+export class KmsConfigError extends KmsProviderError {
+  // Read by isInstance through the global symbol registry.
+  private readonly [configMarker] = true;
+  override readonly name = CONFIG_ERROR_NAME;
   constructor(
     /** The setting at fault, e.g. `projectId` or `credentials`. */
     readonly setting: string,
@@ -106,16 +113,16 @@ export class KmsConfigError extends Error {
   ) {
     super(message);
   }
+
+  /** Whether `error` is a KmsConfigError, from any copy of this package. */
+  static override isInstance(error: unknown): error is KmsConfigError {
+    return KmsProviderError.hasMarker(error, configMarkerName);
+  }
 }
 
-/** Recognizes a {@link KmsConfigError} by name, so it works across realms and serialization. */
+/** Same as {@link KmsConfigError.isInstance}; goes once its last callers have moved. */
 export function isKmsConfigError(e: unknown): e is KmsConfigError {
-  return (
-    typeof e === "object" &&
-    e !== null &&
-    (e as { name?: unknown }).name === "KmsConfigError" &&
-    typeof (e as { message?: unknown }).message === "string"
-  );
+  return KmsConfigError.isInstance(e);
 }
 
 /**

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { adviceFor } from "./error-advice.js";
-import { isKmsApiError, KmsApiError, oneLine } from "./kms-api-error.js";
+import { KmsConfigError } from "../config/kms-config.js";
+import { KmsProviderError } from "../errors/kms-provider-error.js";
+import { KmsApiError, oneLine } from "./kms-api-error.js";
 
 const KEY = "0d0466b0-e727-4d9c-b35d-f84bb474a37f";
 
@@ -36,15 +38,21 @@ describe("KmsApiError", () => {
     expect(oneLine("  a \t b  ")).toBe("a b");
   });
 
-  it("is recognized by name and fields, also after JSON round trip, not by instanceof", () => {
-    const e = new KmsApiError({ status: 503, code: "KMS.0104", operation: "describe-key", retryable: true, attempts: 3 });
-    expect(isKmsApiError(e)).toBe(true);
-    expect(KmsApiError.is(e)).toBe(true);
+  it("is recognized by its marker, not by instanceof or by name; its fields survive JSON", () => {
+    const e = new KmsApiError({ status: 503, code: "KMS.0104", operation: "describe-key", retryable: true, mayHaveLanded: true, attempts: 3 });
+    expect(KmsApiError.isInstance(e)).toBe(true);
+    expect(KmsProviderError.isInstance(e)).toBe(true);
     const copy: unknown = JSON.parse(JSON.stringify(e));
-    expect(isKmsApiError(copy)).toBe(true);
-    expect(copy).toMatchObject({ name: "KmsApiError", status: 503, code: "KMS.0104", retryable: true, attempts: 3, message: e.message });
-    expect(isKmsApiError(new Error("x"))).toBe(false);
-    expect(isKmsApiError({ name: "KmsApiError" })).toBe(false);
-    expect(isKmsApiError(undefined)).toBe(false);
+    expect(copy).toMatchObject({ name: "KmsApiError", status: 503, code: "KMS.0104", retryable: true, mayHaveLanded: true, attempts: 3, message: e.message });
+    expect(KmsApiError.isInstance(copy)).toBe(false);
+    expect(KmsApiError.isInstance(new Error("x"))).toBe(false);
+    expect(KmsApiError.isInstance({ name: "KmsApiError" })).toBe(false);
+    expect(KmsApiError.isInstance(undefined)).toBe(false);
+    expect(KmsApiError.isInstance(new KmsConfigError("region", "x"))).toBe(false);
+  });
+
+  it("recognizes an error built by another copy of the module (same global marker)", () => {
+    const foreign = Object.assign(new Error("x"), { [Symbol.for("pulumi-huaweicloud-kms.error.KmsApiError")]: true });
+    expect(KmsApiError.isInstance(foreign)).toBe(true);
   });
 });

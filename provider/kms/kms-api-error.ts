@@ -1,9 +1,12 @@
 // The single error type of the KMS client. It carries everything needed to act on a failure
 // (status, code, request id) and a one-line message a user can act on without reading code.
+import { errorMarker, KmsProviderError } from "../errors/kms-provider-error.js";
 import { adviceFor } from "./error-advice.js";
 import type { KmsOperation } from "./kms-rules.js";
 
 export const KMS_API_ERROR_NAME = "KmsApiError";
+const markerName = errorMarker(KMS_API_ERROR_NAME);
+const marker = Symbol.for(markerName);
 
 export interface KmsApiErrorFields {
   /** HTTP status; 0 when there was no HTTP response. */
@@ -18,6 +21,11 @@ export interface KmsApiErrorFields {
   requestId?: string;
   /** Whether trying the same call again later may succeed. */
   retryable: boolean;
+  /**
+   * Whether KMS may have acted on the call although no attempt was seen to succeed: true when
+   * any attempt timed out, broke after the connection was made, or got a retryable 5xx.
+   */
+  mayHaveLanded?: boolean;
   /** Attempts made (0 when rejected before sending). */
   attempts: number;
   /** Overrides the generated advice. */
@@ -33,8 +41,10 @@ export function oneLine(text: string, max = MAX_KMS_MESSAGE): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-/** A failed KMS call. Recognize it with {@link isKmsApiError}, not `instanceof`. */
-export class KmsApiError extends Error {
+/** A failed KMS call. Recognize it with {@link KmsApiError.isInstance}, not `instanceof`. */
+export class KmsApiError extends KmsProviderError {
+  // Read by isInstance through the global symbol registry.
+  private readonly [marker] = true;
   override readonly name = KMS_API_ERROR_NAME;
   readonly status: number;
   readonly code: string;
@@ -43,10 +53,11 @@ export class KmsApiError extends Error {
   readonly keyId?: string;
   readonly requestId?: string;
   readonly retryable: boolean;
+  readonly mayHaveLanded: boolean;
   readonly attempts: number;
 
   constructor(fields: KmsApiErrorFields) {
-    super(formatMessage(fields), fields.cause === undefined ? undefined : { cause: fields.cause });
+    super(formatMessage(fields), { cause: fields.cause });
     this.status = fields.status;
     this.code = fields.code;
     if (fields.kmsMessage !== undefined) this.kmsMessage = oneLine(fields.kmsMessage);
@@ -54,12 +65,13 @@ export class KmsApiError extends Error {
     if (fields.keyId !== undefined) this.keyId = fields.keyId;
     if (fields.requestId !== undefined) this.requestId = fields.requestId;
     this.retryable = fields.retryable;
+    this.mayHaveLanded = fields.mayHaveLanded ?? false;
     this.attempts = fields.attempts;
   }
 
-  /** Same as {@link isKmsApiError}. */
-  static is(e: unknown): e is KmsApiError {
-    return isKmsApiError(e);
+  /** Whether `error` is a KmsApiError, from any copy of this package. */
+  static override isInstance(error: unknown): error is KmsApiError {
+    return KmsProviderError.hasMarker(error, markerName);
   }
 
   /** Plain data, so the error survives JSON and structured-clone boundaries with its fields. */
@@ -74,22 +86,15 @@ export class KmsApiError extends Error {
       keyId: this.keyId,
       requestId: this.requestId,
       retryable: this.retryable,
+      mayHaveLanded: this.mayHaveLanded,
       attempts: this.attempts,
     };
   }
 }
 
-/** Recognizes a KmsApiError by its name and fields, so it works across realms and serialization. */
+/** Same as {@link KmsApiError.isInstance}; goes once its last callers have moved. */
 export function isKmsApiError(e: unknown): e is KmsApiError {
-  if (typeof e !== "object" || e === null) return false;
-  const o = e as Record<string, unknown>;
-  return (
-    o.name === KMS_API_ERROR_NAME &&
-    typeof o.status === "number" &&
-    typeof o.code === "string" &&
-    typeof o.operation === "string" &&
-    typeof o.retryable === "boolean"
-  );
+  return KmsApiError.isInstance(e);
 }
 
 function formatMessage(f: KmsApiErrorFields): string {

@@ -287,7 +287,7 @@ export class KmsClient {
         });
         return { outcome: { kind: "response", status: response.status }, response, attemptStart, cutByDeadline };
       } catch (err) {
-        if (!(err instanceof TransportError)) throw err;
+        if (!TransportError.isInstance(err)) throw err;
         const outcome: AttemptOutcome = err.kind === "timeout" ? { kind: "timeout" } : { kind: "network", code: err.code };
         return { outcome, transportError: err, attemptStart, cutByDeadline };
       }

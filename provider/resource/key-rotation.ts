@@ -1,6 +1,7 @@
 // The KeyRotation lifecycle: create, read, update and delete on top of the KMS client.
 // Free of Pulumi: the dynamic provider and the plugin provider both adapt these functions.
-import { isKmsApiError } from "../kms/kms-api-error.js";
+import { errorMarker, KmsProviderError } from "../errors/kms-provider-error.js";
+import { KmsApiError } from "../kms/kms-api-error.js";
 import type { KeyInfo, RotationStatus } from "../kms/kms-schemas.js";
 import type { KeyRotationInputs, KeyRotationOptions, KeyRotationOutputs } from "./key-rotation-inputs.js";
 import { planRotationCalls, settingAfter, type RotationCall, type RotationSetting } from "./rotation-plan.js";
@@ -30,11 +31,20 @@ const GONE_ON_DELETE_CODES: ReadonlySet<string> = new Set([
   "KMS.0313", // rotation is already off
 ]);
 
+const progressMarkerName = errorMarker("RotationProgressError");
+const progressMarker = Symbol.for(progressMarkerName);
+const previewMarkerName = errorMarker("PreviewRefusalError");
+const previewMarker = Symbol.for(previewMarkerName);
+const adoptMarkerName = errorMarker("AdoptMismatchError");
+const adoptMarker = Symbol.for(adoptMarkerName);
+
 /**
  * Thrown when some calls of a change succeeded and a later one failed: `reached` is what KMS holds
  * now, so the engine can record it and state and cloud stay in agreement.
  */
-export class RotationProgressError extends Error {
+export class RotationProgressError extends KmsProviderError {
+  // Read by isInstance through the global symbol registry.
+  private readonly [progressMarker] = true;
   override readonly name = "RotationProgressError";
   constructor(
     readonly reached: KeyRotationOutputs,
@@ -42,28 +52,48 @@ export class RotationProgressError extends Error {
   ) {
     super(cause instanceof Error ? cause.message : String(cause));
   }
+
+  /** Whether `error` is a RotationProgressError, from any copy of this package. */
+  static override isInstance(error: unknown): error is RotationProgressError {
+    return KmsProviderError.hasMarker(error, progressMarkerName);
+  }
 }
 
 /** Thrown by a preview when KMS would refuse the change that `up` is about to make. */
-export class PreviewRefusalError extends Error {
+export class PreviewRefusalError extends KmsProviderError {
+  // Read by isInstance through the global symbol registry.
+  private readonly [previewMarker] = true;
   override readonly name = "PreviewRefusalError";
+
+  /** Whether `error` is a PreviewRefusalError, from any copy of this package. */
+  static override isInstance(error: unknown): error is PreviewRefusalError {
+    return KmsProviderError.hasMarker(error, previewMarkerName);
+  }
 }
 
 /** Thrown when adopting a key whose live rotation differs from what the program declares. */
-export class AdoptMismatchError extends Error {
+export class AdoptMismatchError extends KmsProviderError {
+  // Read by isInstance through the global symbol registry.
+  private readonly [adoptMarker] = true;
   override readonly name = "AdoptMismatchError";
+
+  /** Whether `error` is an AdoptMismatchError, from any copy of this package. */
+  static override isInstance(error: unknown): error is AdoptMismatchError {
+    return KmsProviderError.hasMarker(error, adoptMarkerName);
+  }
 }
 
 function describeSetting(s: RotationSetting): string {
   return s.enabled ? `on, every ${s.intervalDays} days` : "off";
 }
 
+/** Same as {@link RotationProgressError.isInstance}; goes once its last callers have moved. */
 export function isRotationProgressError(e: unknown): e is RotationProgressError {
-  return typeof e === "object" && e !== null && (e as { name?: unknown }).name === "RotationProgressError";
+  return RotationProgressError.isInstance(e);
 }
 
 function codeOf(e: unknown): string | undefined {
-  return isKmsApiError(e) ? e.code : undefined;
+  return KmsApiError.isInstance(e) ? e.code : undefined;
 }
 
 function liveSetting(status: RotationStatus): RotationSetting {
@@ -87,7 +117,7 @@ export async function sendRotationCall(api: RotationApi, keyId: string, call: Ro
  * retry. A refusal (4xx, 429 from the gateway) changed nothing.
  */
 function mayHaveLanded(e: unknown): boolean {
-  return isKmsApiError(e) && e.retryable && e.status !== 429;
+  return KmsApiError.isInstance(e) && e.retryable && e.status !== 429;
 }
 
 /**

@@ -18,7 +18,7 @@ async function transportError(p: Promise<unknown>): Promise<TransportError> {
   try {
     await p;
   } catch (e) {
-    if (e instanceof TransportError) return e;
+    if (TransportError.isInstance(e)) return e;
     throw e;
   }
   throw new Error("expected a TransportError");
@@ -55,7 +55,7 @@ describe("sendHttpRequest", () => {
     const { agent, origin } = mock();
     agent.get(origin).intercept({ path: "/slow", method: "POST" }).reply(200, "late").delay(60_000);
     const e = await transportError(sendHttpRequest({ url: new URL(`${origin}/slow`), method: "POST", headers: {}, timeoutMs: 20, dispatcher: agent }));
-    expect(e).toMatchObject({ kind: "timeout", code: "TIMEOUT" });
+    expect(e).toMatchObject({ kind: "timeout", code: "TIMEOUT", mayHaveLanded: true });
   });
 
   it("reports connection failures with their code, also when nested in a cause", async () => {
@@ -65,9 +65,16 @@ describe("sendHttpRequest", () => {
     pool.intercept({ path: "/b", method: "POST" }).replyWithError(new Error("fetch failed", { cause: Object.assign(new Error("x"), { code: "EPIPE" }) }));
     pool.intercept({ path: "/c", method: "POST" }).replyWithError(new Error("mystery"));
     const send = (p: string) => sendHttpRequest({ url: new URL(`${origin}${p}`), method: "POST", headers: {}, timeoutMs: 1000, dispatcher: agent });
-    expect(await transportError(send("/a"))).toMatchObject({ kind: "network", code: "ECONNRESET" });
-    expect(await transportError(send("/b"))).toMatchObject({ kind: "network", code: "EPIPE" });
-    expect(await transportError(send("/c"))).toMatchObject({ kind: "network", code: "UNKNOWN", message: "UNKNOWN: mystery" });
+    expect(await transportError(send("/a"))).toMatchObject({ kind: "network", code: "ECONNRESET", mayHaveLanded: true });
+    expect(await transportError(send("/b"))).toMatchObject({ kind: "network", code: "EPIPE", mayHaveLanded: true });
+    expect(await transportError(send("/c"))).toMatchObject({ kind: "network", code: "UNKNOWN", message: "UNKNOWN: mystery", mayHaveLanded: false });
+  });
+
+  it("says a refused connection cannot have landed", async () => {
+    const { agent, origin } = mock();
+    agent.get(origin).intercept({ path: "/r", method: "POST" }).replyWithError(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
+    const e = await transportError(sendHttpRequest({ url: new URL(`${origin}/r`), method: "POST", headers: {}, timeoutMs: 1000, dispatcher: agent }));
+    expect(e).toMatchObject({ kind: "network", code: "ECONNREFUSED", mayHaveLanded: false });
   });
 
   it("shares one keep-alive pool per process", () => {

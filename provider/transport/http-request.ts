@@ -1,6 +1,8 @@
 // Sends one HTTP request and hands back what came back. Transport only: no signing, no status
 // interpretation, no retries — those belong to the caller, which knows what the request means.
 import { Agent, request, type Dispatcher } from "undici";
+import { errorMarker, KmsProviderError } from "../errors/kms-provider-error.js";
+import { mayHaveLanded } from "./retry-policy.js";
 
 /** One request, already complete (headers signed, body serialized). */
 export interface HttpRequest {
@@ -21,17 +23,32 @@ export interface HttpResponse {
   body: string;
 }
 
+const TRANSPORT_ERROR_NAME = "TransportError";
+const markerName = errorMarker(TRANSPORT_ERROR_NAME);
+const marker = Symbol.for(markerName);
+
 /** The request got no HTTP answer: it timed out or the connection failed. */
-export class TransportError extends Error {
-  override readonly name = "TransportError";
+export class TransportError extends KmsProviderError {
+  // Read by isInstance through the global symbol registry.
+  private readonly [marker] = true;
+  override readonly name = TRANSPORT_ERROR_NAME;
+  /** Whether the server may have received and acted on the request (see retry-policy.ts). */
+  readonly mayHaveLanded: boolean;
+
   constructor(
     readonly kind: "timeout" | "network",
     /** Node/undici error code (`ECONNRESET`, `UND_ERR_SOCKET`, ...), `TIMEOUT`, or `UNKNOWN`. */
     readonly code: string,
     message: string,
-    options?: { cause?: unknown },
+    options: { mayHaveLanded: boolean; cause?: unknown },
   ) {
-    super(message, options);
+    super(message, { cause: options.cause });
+    this.mayHaveLanded = options.mayHaveLanded;
+  }
+
+  /** Whether `error` is a TransportError, from any copy of this package. */
+  static override isInstance(error: unknown): error is TransportError {
+    return KmsProviderError.hasMarker(error, markerName);
   }
 }
 
@@ -67,7 +84,9 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
 /** Sends the request; throws {@link TransportError} when no HTTP response could be read. */
 export async function sendHttpRequest(req: HttpRequest): Promise<HttpResponse> {
   const controller = new AbortController();
-  const timeout = new TransportError("timeout", "TIMEOUT", `no response within ${req.timeoutMs} ms`);
+  const timeout = new TransportError("timeout", "TIMEOUT", `no response within ${req.timeoutMs} ms`, {
+    mayHaveLanded: mayHaveLanded({ kind: "timeout" }),
+  });
   const timer = setTimeout(() => {
     controller.abort(timeout);
   }, req.timeoutMs);
@@ -86,10 +105,10 @@ export async function sendHttpRequest(req: HttpRequest): Promise<HttpResponse> {
     return { status: res.statusCode, headers: flattenHeaders(res.headers), body };
   } catch (err) {
     if (controller.signal.aborted) throw timeout;
-    if (err instanceof TransportError) throw err;
+    if (TransportError.isInstance(err)) throw err;
     const code = errorCode(err) ?? "UNKNOWN";
     const detail = err instanceof Error ? err.message : String(err);
-    throw new TransportError("network", code, `${code}: ${detail}`, { cause: err });
+    throw new TransportError("network", code, `${code}: ${detail}`, { mayHaveLanded: mayHaveLanded({ kind: "network", code }), cause: err });
   } finally {
     clearTimeout(timer);
   }

@@ -6,6 +6,8 @@ import {
   isRetryableOutcome,
   isRetryableStatus,
   mayHaveLanded,
+  NOT_SENT_NETWORK_CODES,
+  RETRYABLE_NETWORK_CODES,
   parseRetryAfterMs,
   retryDelayMs,
 } from "./retry-policy.js";
@@ -49,6 +51,31 @@ describe("whether an attempt may have landed", () => {
     expect(mayHaveLanded({ kind: "network", code: "UND_ERR_CONNECT_TIMEOUT" })).toBe(false);
     expect(mayHaveLanded({ kind: "response", status: 429 })).toBe(false);
     expect(mayHaveLanded({ kind: "response", status: 400 })).toBe(false);
+  });
+
+  it.each(["ECONNREFUSED", "EAI_AGAIN", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "ENETDOWN", "UND_ERR_CONNECT_TIMEOUT"])(
+    "is known not to have landed after %s: the connection was never made",
+    (code) => {
+      expect(mayHaveLanded({ kind: "network", code })).toBe(false);
+    },
+  );
+
+  it("is known not to have landed when nothing was sent (bad certificate, bad argument, unknown failure)", () => {
+    for (const code of ["CERT_HAS_EXPIRED", "DEPTH_ZERO_SELF_SIGNED_CERT", "UND_ERR_INVALID_ARG", "UNKNOWN"]) {
+      expect(mayHaveLanded({ kind: "network", code })).toBe(false);
+    }
+  });
+
+  it("lands only with statuses worth a retry among 5xx, and never with a success status", () => {
+    expect(mayHaveLanded({ kind: "response", status: 501 })).toBe(false);
+    expect(mayHaveLanded({ kind: "response", status: 505 })).toBe(false);
+    expect(mayHaveLanded({ kind: "response", status: 200 })).toBe(false);
+  });
+
+  it("may have landed after every retryable code outside the never-connected ones", () => {
+    for (const code of RETRYABLE_NETWORK_CODES) {
+      expect(mayHaveLanded({ kind: "network", code })).toBe(!NOT_SENT_NETWORK_CODES.includes(code));
+    }
   });
 });
 

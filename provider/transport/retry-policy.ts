@@ -67,16 +67,26 @@ export function isRetryableOutcome(outcome: AttemptOutcome): boolean {
 }
 
 /**
- * Whether the server may have acted on the request even though we saw no success: a timeout, a
- * connection broken after the request was written, or a 5xx (the gateway may have forwarded it).
- * 429 comes from the gateway before KMS sees the request, 4xx are definite refusals.
+ * Whether the server may have acted on a request whose attempt ended with `outcome` although no
+ * success was seen. The one place this is decided: the call runner carries it on the error.
+ *
+ * - a timeout: the request may have been processed and only the answer lost;
+ * - a connection that broke after it was made (ECONNRESET, EPIPE, UND_ERR_SOCKET, ...): the
+ *   request may have been written;
+ * - 500, 502, 503 and 504: the gateway may have forwarded the request, or KMS failed midway.
+ *
+ * Never landed: a connection that was never made ({@link NOT_SENT_NETWORK_CODES}: refused,
+ * unknown host, unreachable, connect timeout), any other transport failure (bad certificate,
+ * invalid argument: nothing was sent), 429 (the gateway throttles before KMS sees the request),
+ * other 4xx (definite refusals) and 5xx that are not worth a retry (501, 505: the server cannot
+ * serve the request at all).
  */
 export function mayHaveLanded(outcome: AttemptOutcome): boolean {
   switch (outcome.kind) {
     case "response":
-      return outcome.status >= 500;
+      return outcome.status >= 500 && isRetryableStatus(outcome.status);
     case "network":
-      return !NOT_SENT_NETWORK_CODES.includes(outcome.code);
+      return isRetryableNetworkCode(outcome.code) && !NOT_SENT_NETWORK_CODES.includes(outcome.code);
     case "timeout":
       return true;
   }

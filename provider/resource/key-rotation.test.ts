@@ -5,8 +5,8 @@ import type { RotationStatus } from "../kms/kms-schemas.js";
 import {
   createKeyRotation,
   deleteKeyRotation,
-  isRotationProgressError,
   readKeyRotation,
+  RotationProgressError,
   updateKeyRotation,
   type RotationApi,
 } from "./key-rotation.js";
@@ -102,8 +102,8 @@ describe("createKeyRotation", () => {
     const kms = new FakeKms();
     kms.failOn.set("update-key-rotation-interval", kmsError("update-key-rotation-interval", 503, "KMS.0104"));
     const err: unknown = await createKeyRotation(kms, { keyId: KEY, enabled: true, intervalDays: 90 }).catch((e: unknown) => e);
-    expect(isRotationProgressError(err)).toBe(true);
-    if (!isRotationProgressError(err)) return;
+    expect(RotationProgressError.isInstance(err)).toBe(true);
+    if (!RotationProgressError.isInstance(err)) return;
     expect(err.reached).toEqual({ keyId: KEY, enabled: true, intervalDays: 365, ...history });
     expect(err.message).toContain("KMS.0104");
   });
@@ -113,7 +113,7 @@ describe("createKeyRotation", () => {
     kms.landThenTimeOut.add("enable-key-rotation");
     const err: unknown = await createKeyRotation(kms, { keyId: KEY, enabled: true, intervalDays: 90 }).catch((e: unknown) => e);
     expect(kms.calls).toEqual(["get", "enable", "get"]);
-    expect(isRotationProgressError(err) && err.reached).toEqual({ keyId: KEY, enabled: true, intervalDays: 365, ...history });
+    expect(RotationProgressError.isInstance(err) && err.reached).toEqual({ keyId: KEY, enabled: true, intervalDays: 365, ...history });
     expect(String(err)).toContain("TIMEOUT");
   });
 
@@ -122,7 +122,7 @@ describe("createKeyRotation", () => {
     kms.failOn.set("enable-key-rotation", new KmsApiError({ status: 503, code: "KMS.0104", operation: "enable-key-rotation", retryable: true, attempts: 3 }));
     const err: unknown = await createKeyRotation(kms, { keyId: KEY, enabled: true, intervalDays: 90 }).catch((e: unknown) => e);
     expect(kms.calls).toEqual(["get", "enable", "get"]);
-    expect(isRotationProgressError(err)).toBe(false);
+    expect(RotationProgressError.isInstance(err)).toBe(false);
     expect(err).toMatchObject({ code: "KMS.0104" });
   });
 

@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { check, setClientForTesting } from "../../provider/adapters/dynamic/runtime.js";
 import { KmsClient } from "../../provider/kms/kms-client.js";
-import { isKmsApiError } from "../../provider/kms/kms-api-error.js";
+import { KmsApiError } from "../../provider/kms/kms-api-error.js";
 import { createKeyRotation, sendRotationCall, updateKeyRotation } from "../../provider/resource/key-rotation.js";
 import { checkKeyRotationInputs, type KeyRotationInputs } from "../../provider/resource/key-rotation-inputs.js";
 import { planRotationCalls, type RotationSetting } from "../../provider/resource/rotation-plan.js";
@@ -263,7 +263,7 @@ describe("the call planner against the real emulator", () => {
         try {
           for (const call of planRotationCalls(from, to)) await sendRotationCall(flakyClient, keyId, call);
         } catch (e) {
-          throw new Error(`a transient fault surfaced: ${isKmsApiError(e) ? e.message : String(e)}`, { cause: e });
+          throw new Error(`a transient fault surfaced: ${KmsApiError.isInstance(e) ? e.message : String(e)}`, { cause: e });
         }
         await expectReached(keyId, to);
         const sent = mutations(await admin.requests());

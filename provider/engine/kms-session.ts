@@ -1,0 +1,85 @@
+// The KMS client a provider process uses, whichever vehicle runs it: settings resolved once on the
+// first call (so a resource that needs no call never needs credentials), one shared client, and a
+// client per operation where the resource bounds it (customTimeouts) or debug lines name it.
+import { resolveKmsConfig, type KmsClientConfig, type KmsConfigSources } from "../config/kms-config.js";
+import { KmsClient, type KmsClientOptions } from "../kms/kms-client.js";
+import type { PreviewApi, RotationApi } from "../resource/key-rotation.js";
+
+export type KmsApi = RotationApi & PreviewApi;
+
+/** What an engine call asks of the client. */
+export interface CallScope {
+  /** The resource operation, for the deadline's message. */
+  operation: "create" | "read" | "update" | "delete";
+  /** The resource's bound for this operation (customTimeouts), in milliseconds. */
+  timeoutMs?: number;
+  /** The resource's URN, when the vehicle knows it: debug lines are shown under it. */
+  urn?: string;
+}
+
+export interface KmsSessionOptions {
+  /** Where settings come from (read on the first call, again after {@link KmsSession.reset}). */
+  sources: () => KmsConfigSources;
+  /** One line per KMS call, or undefined when debug lines are off. */
+  debugLine?: (urn: string | undefined, message: string) => void;
+  /** Human form of a timeout, e.g. "2s", for the deadline's message. */
+  describeTimeout: (ms: number) => string;
+}
+
+export class KmsSession {
+  private config: KmsClientConfig | undefined;
+  private shared: KmsApi | undefined;
+  private replaced: KmsApi | undefined;
+
+  constructor(private readonly options: KmsSessionOptions) {}
+
+  /** Forgets the resolved settings and client (the engine configured the provider again). */
+  reset(): void {
+    this.config = undefined;
+    this.shared = undefined;
+    this.replaced = undefined;
+  }
+
+  /** Replaces every client of this session (tests and benchmarks); undefined restores them. */
+  replaceClient(api: KmsApi | undefined): void {
+    this.replaced = api;
+  }
+
+  /** Resolves the settings now; throws the configuration error `up` would give. */
+  settings(): KmsClientConfig {
+    this.config ??= resolveKmsConfig(this.options.sources());
+    return this.config;
+  }
+
+  /** The client for one call of the engine. */
+  forCall(scope: CallScope): KmsApi {
+    if (this.replaced) return this.replaced;
+    const config = this.settings();
+    const { timeoutMs, urn, operation } = scope;
+    if (timeoutMs === undefined && urn === undefined) {
+      this.shared ??= new KmsClient(config, this.clientOptions(undefined));
+      return this.shared;
+    }
+    const options = this.clientOptions(urn);
+    if (timeoutMs !== undefined) {
+      const limit = `customTimeouts.${operation} of ${this.options.describeTimeout(timeoutMs)}`;
+      options.deadline = {
+        at: Date.now() + timeoutMs,
+        description: limit,
+        advice: `The resource's ${limit} ran out before KMS finished: raise it, or run the update again (it picks up where KMS is).`,
+      };
+    }
+    return new KmsClient(config, options);
+  }
+
+  private clientOptions(urn: string | undefined): KmsClientOptions {
+    const line = this.options.debugLine;
+    return {
+      logger: {
+        debug: (message) => {
+          line?.(urn, message);
+        },
+      },
+    };
+  }
+}

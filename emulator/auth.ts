@@ -2,6 +2,7 @@
 // project's signer, so the emulator and the client cannot drift apart silently) or IAM tokens.
 // Pure: the clock comes in as an argument.
 import type { IncomingHttpHeaders } from "node:http";
+import { KmsErrorCode } from "../provider/kms/kms-error-codes.js";
 import {
   computeSignature,
   parseAuthorizationHeader,
@@ -28,11 +29,11 @@ export type AuthResult = { ok: true; principal: string } | (Outcome & { ok: fals
 const IAM = "Incorrect IAM authentication information";
 
 function denied(detail: string): Outcome & { ok: false } {
-  return apiError(401, "APIG.0301", `${IAM}: ${detail}`);
+  return apiError(401, KmsErrorCode.Unauthorized, `${IAM}: ${detail}`);
 }
 
 function projectMismatch(detail: string): Outcome & { ok: false } {
-  return apiError(403, "KMS.0321", `The project in the URI does not match ${detail}`);
+  return apiError(403, KmsErrorCode.ProjectMismatch, `The project in the URI does not match ${detail}`);
 }
 
 /** A header as one string (repeated headers joined the way Node joins them). */
@@ -107,10 +108,10 @@ function verifyToken(
   now: number,
 ): AuthResult {
   if (token === undefined) return denied("no X-Auth-Token or Authorization header in the request");
-  if (token.trim() === "") return apiError(403, "KMS.0301", "The token is empty");
+  if (token.trim() === "") return apiError(403, KmsErrorCode.TokenMissing, "The token is empty");
   const known = tokens.find((t) => t.token === token);
-  if (!known) return apiError(403, "KMS.0302", "The token is invalid");
-  if (known.expiresAt !== undefined && now > known.expiresAt) return apiError(403, "KMS.0303", "The token has expired");
+  if (!known) return apiError(403, KmsErrorCode.TokenInvalid, "The token is invalid");
+  if (known.expiresAt !== undefined && now > known.expiresAt) return apiError(403, KmsErrorCode.TokenExpired, "The token has expired");
   if (known.projectId !== undefined && known.projectId !== req.projectId) return projectMismatch("the token's project");
   return { ok: true, principal: "token" };
 }

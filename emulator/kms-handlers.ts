@@ -1,6 +1,7 @@
-// Validation and semantics of the seven KMS operations (shared/kms-api.md). Each request is a
+// Validation and semantics of the seven KMS operations (docs/kms-api.md). Each request is a
 // function of (state, project, raw body): no HTTP here, so every rule is testable on its own and
 // the server only maps outcomes to responses.
+import { KmsErrorCode } from "../provider/kms/kms-error-codes.js";
 import {
   DEFAULT_ROTATION_INTERVAL_DAYS,
   KEY_ID_PATTERN,
@@ -33,10 +34,10 @@ function parseBody(raw: string): Body | Outcome {
   try {
     parsed = JSON.parse(raw);
   } catch {
-    return apiError(400, "KMS.0202", "Invalid request body: not valid JSON");
+    return apiError(400, KmsErrorCode.InvalidBody, "Invalid request body: not valid JSON");
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    return apiError(400, "KMS.0202", "Invalid request body: a JSON object is required");
+    return apiError(400, KmsErrorCode.InvalidBody, "Invalid request body: a JSON object is required");
   }
   return parsed as Body;
 }
@@ -61,17 +62,17 @@ export function peekKeyId(raw: string): string | undefined {
 function validateCommon(body: Body): string | Outcome {
   const keyId = body.key_id;
   if (keyId === undefined || keyId === null) {
-    return apiError(400, "KMS.0204", "Missing required parameter: key_id");
+    return apiError(400, KmsErrorCode.MissingParameter, "Missing required parameter: key_id");
   }
   if (typeof keyId !== "string" || !KEY_ID_PATTERN.test(keyId)) {
-    return apiError(400, "KMS.0205", `Invalid key_id: it must match ${KEY_ID_PATTERN.source}`);
+    return apiError(400, KmsErrorCode.InvalidKeyId, `Invalid key_id: it must match ${KEY_ID_PATTERN.source}`);
   }
   const sequence = body.sequence;
   if (
     sequence !== undefined &&
     (typeof sequence !== "string" || Buffer.byteLength(sequence, "utf8") > MAX_SEQUENCE_BYTES)
   ) {
-    return apiError(400, "KMS.0206", `Invalid sequence: a string of at most ${MAX_SEQUENCE_BYTES} bytes is required`);
+    return apiError(400, KmsErrorCode.InvalidSequence, `Invalid sequence: a string of at most ${MAX_SEQUENCE_BYTES} bytes is required`);
   }
   return keyId;
 }
@@ -79,11 +80,11 @@ function validateCommon(body: Body): string | Outcome {
 function validateInterval(body: Body): number | Outcome {
   const interval = body.rotation_interval;
   if (interval === undefined || interval === null) {
-    return apiError(400, "KMS.0204", "Missing required parameter: rotation_interval");
+    return apiError(400, KmsErrorCode.MissingParameter, "Missing required parameter: rotation_interval");
   }
   // The API types it Integer: a numeric string is a client bug worth surfacing, not coercing.
   if (typeof interval !== "number" || !isValidRotationInterval(interval)) {
-    return apiError(400, "KMS.3001", "Invalid rotation_interval: an integer from 30 to 365 is required");
+    return apiError(400, KmsErrorCode.InvalidInterval, "Invalid rotation_interval: an integer from 30 to 365 is required");
   }
   return interval;
 }
@@ -92,25 +93,25 @@ const ASYMMETRIC_SPEC = /^(RSA_|EC_|SECP256K1|SM2)/;
 
 /** Why the key cannot have its rotation changed, or undefined when it can. */
 export function rotationRefusal(key: AdminKey): Outcome | undefined {
-  if (key.keyState === KeyState.Disabled) return apiError(400, "KMS.0209", "The key is disabled");
+  if (key.keyState === KeyState.Disabled) return apiError(400, KmsErrorCode.KeyDisabled, "The key is disabled");
   if (key.keyState === KeyState.PendingDeletion) {
-    return apiError(400, "KMS.0210", "The key is scheduled for deletion");
+    return apiError(400, KmsErrorCode.PendingDeletion, "The key is scheduled for deletion");
   }
   if (key.keyState !== KeyState.Enabled) return invalidState(key);
   if (key.defaultKeyFlag === "1") {
-    return apiError(400, "KMS.0211", "The operation is not allowed on a Default Master Key");
+    return apiError(400, KmsErrorCode.DefaultMasterKey, "The operation is not allowed on a Default Master Key");
   }
   if (key.origin === "external") {
-    return apiError(400, "KMS.0312", "Keys with imported key material cannot be rotated");
+    return apiError(400, KmsErrorCode.ImportedMaterial, "Keys with imported key material cannot be rotated");
   }
-  if (key.keySpec.startsWith("RSA_")) return apiError(400, "KMS.0324", "RSA keys cannot be rotated");
-  if (ASYMMETRIC_SPEC.test(key.keySpec)) return apiError(400, "KMS.0325", "Asymmetric keys cannot be rotated");
+  if (key.keySpec.startsWith("RSA_")) return apiError(400, KmsErrorCode.RSA, "RSA keys cannot be rotated");
+  if (ASYMMETRIC_SPEC.test(key.keySpec)) return apiError(400, KmsErrorCode.Asymmetric, "Asymmetric keys cannot be rotated");
   return undefined;
 }
 
 // Not in kms-api.md: the code for "pending activation/import" and "frozen" keys is a guess.
 function invalidState(key: AdminKey): Outcome {
-  return apiError(400, "KMS.0208", `The key state ${key.keyState} does not allow this operation`);
+  return apiError(400, KmsErrorCode.InvalidKeyState, `The key state ${key.keyState} does not allow this operation`);
 }
 
 function rotationStatus(key: AdminKey, loose: boolean): Record<string, unknown> {
@@ -167,7 +168,7 @@ function apply(state: KmsState, key: AdminKey, op: KmsOperation, interval: numbe
     case "enable-key-rotation": {
       const refusal = rotationRefusal(key);
       if (refusal) return refusal;
-      if (key.rotationEnabled) return apiError(400, "KMS.2901", "The rotation state of key is not disabled");
+      if (key.rotationEnabled) return apiError(400, KmsErrorCode.RotationAlreadyEnabled, "The rotation state of key is not disabled");
       // Enabling resets the interval to the default and does not rotate (kms-api.md).
       state.put(key.keyId, { rotationEnabled: true, rotationInterval: DEFAULT_ROTATION_INTERVAL_DAYS });
       return ok();
@@ -175,14 +176,14 @@ function apply(state: KmsState, key: AdminKey, op: KmsOperation, interval: numbe
     case "disable-key-rotation": {
       const refusal = rotationRefusal(key);
       if (refusal) return refusal;
-      if (!key.rotationEnabled) return apiError(400, "KMS.0313", "Key rotation is not enabled");
+      if (!key.rotationEnabled) return apiError(400, KmsErrorCode.RotationNotEnabled, "Key rotation is not enabled");
       state.put(key.keyId, { rotationEnabled: false });
       return ok();
     }
     case "update-key-rotation-interval": {
       const refusal = rotationRefusal(key);
       if (refusal) return refusal;
-      if (!key.rotationEnabled) return apiError(400, "KMS.0313", "Key rotation is not enabled");
+      if (!key.rotationEnabled) return apiError(400, KmsErrorCode.RotationNotEnabled, "Key rotation is not enabled");
       state.put(key.keyId, { rotationInterval: interval });
       return ok();
     }
@@ -196,13 +197,13 @@ function apply(state: KmsState, key: AdminKey, op: KmsOperation, interval: numbe
 // Only a disabled key can be enabled and only an enabled key disabled (seed 003).
 function setKeyEnabled(state: KmsState, key: AdminKey, enable: boolean): Outcome {
   if (key.defaultKeyFlag === "1") {
-    return apiError(400, "KMS.0211", "The operation is not allowed on a Default Master Key");
+    return apiError(400, KmsErrorCode.DefaultMasterKey, "The operation is not allowed on a Default Master Key");
   }
-  if (key.keyState === KeyState.PendingDeletion) return apiError(400, "KMS.0210", "The key is scheduled for deletion");
+  if (key.keyState === KeyState.PendingDeletion) return apiError(400, KmsErrorCode.PendingDeletion, "The key is scheduled for deletion");
   const from = enable ? KeyState.Disabled : KeyState.Enabled;
   const to = enable ? KeyState.Enabled : KeyState.Disabled;
   if (key.keyState !== from) {
-    return key.keyState === KeyState.Disabled ? apiError(400, "KMS.0209", "The key is disabled") : invalidState(key);
+    return key.keyState === KeyState.Disabled ? apiError(400, KmsErrorCode.KeyDisabled, "The key is disabled") : invalidState(key);
   }
   state.put(key.keyId, { keyState: to });
   return ok({ key_info: { key_id: key.keyId, key_state: to } });
@@ -227,6 +228,6 @@ export function handleKmsOperation(
     interval = parsed;
   }
   const key = state.find(projectId, keyId);
-  if (!key) return apiError(404, "KMS.0207", `The key does not exist: ${keyId}`);
+  if (!key) return apiError(404, KmsErrorCode.KeyNotFound, `The key does not exist: ${keyId}`);
   return apply(state, key, op, interval, opts);
 }

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { KmsErrorCode } from "../provider/kms/kms-error-codes.js";
 import { KMS_OPERATIONS, type KmsOperation } from "../provider/kms/kms-rules.js";
 import { applySeed, handleAdmin, isLoopbackAddress, type AdminContext, type SeedFile } from "./admin-api.js";
 import { authenticate } from "./auth.js";
@@ -159,7 +160,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   function faultOutcome(action: FaultAction & { kind: "status" }): { outcome: Outcome; headers: Record<string, string> } {
     const code =
-      action.errorCode ?? (action.status === 429 ? "APIG.0308" : action.status === 503 ? "KMS.0104" : "KMS.0101");
+      action.errorCode ?? (action.status === 429 ? KmsErrorCode.Throttled : action.status === 503 ? KmsErrorCode.ServiceUnavailable : KmsErrorCode.InternalError);
     const retryAfter = action.retryAfter === null ? undefined : (action.retryAfter ?? (action.status === 429 ? 1 : undefined));
     return {
       outcome: { ok: false, status: action.status, code, message: action.errorMsg ?? injectedMessage(action.status) },
@@ -185,7 +186,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       answer(res, entry, {
         ok: false,
         status: 404,
-        code: "APIG.0101",
+        code: KmsErrorCode.ApiNotFound,
         message: "The API does not exist or has not been published in the environment",
       });
       return;
@@ -217,7 +218,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         {
           ok: false,
           status: 429,
-          code: "APIG.0308",
+          code: KmsErrorCode.Throttled,
           message: `The throttling threshold has been reached: policy user over ratelimit, limit:${options.rateLimit ?? 0}, time:1 second`,
         },
         { "Retry-After": String(throttled.retryAfterSeconds) },
@@ -243,7 +244,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     const outcome =
       body === undefined
-        ? ({ ok: false, status: 400, code: "KMS.0202", message: "Invalid request body: larger than 1 MiB" } as const)
+        ? ({ ok: false, status: 400, code: KmsErrorCode.InvalidBody, message: "Invalid request body: larger than 1 MiB" } as const)
         : handleKmsOperation(state, operation, projectId, raw, { looseTypes });
 
     if (action?.kind === "reset-after") {
@@ -270,7 +271,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         req.socket.destroy();
         return;
       }
-      if (!res.headersSent) send(res, 500, errorBody("KMS.0100", `Emulator error: ${String(err)}`));
+      if (!res.headersSent) send(res, 500, errorBody(KmsErrorCode.ServerError, `Emulator error: ${String(err)}`));
     });
   });
 

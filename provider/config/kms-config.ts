@@ -120,11 +120,6 @@ export class KmsConfigError extends KmsProviderError {
   }
 }
 
-/** Same as {@link KmsConfigError.isInstance}; goes once its last callers have moved. */
-export function isKmsConfigError(e: unknown): e is KmsConfigError {
-  return KmsConfigError.isInstance(e);
-}
-
 /**
  * Every way to provide a setting, as a sentence fragment listing them in precedence order.
  * `providerArguments`: whether the vehicle has provider resources with arguments (the dynamic

@@ -92,11 +92,6 @@ export class KmsApiError extends KmsProviderError {
   }
 }
 
-/** Same as {@link KmsApiError.isInstance}; goes once its last callers have moved. */
-export function isKmsApiError(e: unknown): e is KmsApiError {
-  return KmsApiError.isInstance(e);
-}
-
 function formatMessage(f: KmsApiErrorFields): string {
   const target = f.keyId === undefined ? "" : ` for key ${f.keyId}`;
   const what = f.status === 0 ? f.code : `HTTP ${f.status} ${f.code}`;

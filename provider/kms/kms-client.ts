@@ -16,7 +16,7 @@ import {
   type BackoffOptions,
   DEFAULT_BACKOFF,
 } from "../transport/retry-policy.js";
-import { LocalErrorCode } from "./error-advice.js";
+import { KmsErrorCode, LocalErrorCode } from "./kms-error-codes.js";
 import { KmsApiError, oneLine } from "./kms-api-error.js";
 import { buildKmsRequest } from "./kms-request.js";
 import {
@@ -70,8 +70,8 @@ export interface OperationDeadline {
  * counts as success only when an earlier attempt of the same call may have landed.
  */
 const ALREADY_IN_STATE: Partial<Record<KmsOperation, string>> = {
-  "enable-key-rotation": "KMS.2901",
-  "disable-key-rotation": "KMS.0313",
+  "enable-key-rotation": KmsErrorCode.RotationAlreadyEnabled,
+  "disable-key-rotation": KmsErrorCode.RotationNotEnabled,
 };
 
 interface AttemptResult {

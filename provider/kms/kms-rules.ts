@@ -1,4 +1,4 @@
-// The service's own rules (shared/kms-api.md), shared by input validation, the client and the
+// The service's own rules (docs/kms-api.md), shared by input validation, the client and the
 // emulator so that all three agree on what KMS accepts.
 
 /** `key_id`: 36 characters, lower-case letters and digits in UUID groups. */

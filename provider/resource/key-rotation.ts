@@ -2,6 +2,7 @@
 // Free of Pulumi: the dynamic provider and the plugin provider both adapt these functions.
 import { errorMarker, KmsProviderError } from "../errors/kms-provider-error.js";
 import { KmsApiError } from "../kms/kms-api-error.js";
+import { KmsErrorCode } from "../kms/kms-error-codes.js";
 import type { KeyInfo, RotationStatus } from "../kms/kms-schemas.js";
 import type { KeyRotationInputs, KeyRotationOptions, KeyRotationOutputs } from "./key-rotation-inputs.js";
 import { planRotationCalls, settingAfter, type RotationCall, type RotationSetting } from "./rotation-plan.js";
@@ -22,13 +23,13 @@ export interface PreviewApi {
 }
 
 /** KMS answers meaning "the rotation is not in the state you think": re-read and re-plan. */
-const STATE_MISMATCH_CODES: ReadonlySet<string> = new Set(["KMS.2901", "KMS.0313"]);
+const STATE_MISMATCH_CODES: ReadonlySet<string> = new Set([KmsErrorCode.RotationAlreadyEnabled, KmsErrorCode.RotationNotEnabled]);
 
 /** Answers that mean nothing is left to undo when a rotation is deleted. */
 const GONE_ON_DELETE_CODES: ReadonlySet<string> = new Set([
-  "KMS.0207", // the key no longer exists
-  "KMS.0210", // the key is scheduled for deletion
-  "KMS.0313", // rotation is already off
+  KmsErrorCode.KeyNotFound,
+  KmsErrorCode.PendingDeletion,
+  KmsErrorCode.RotationNotEnabled, // on a disable: rotation is already off
 ]);
 
 const progressMarkerName = errorMarker("RotationProgressError");
@@ -87,7 +88,7 @@ function describeSetting(s: RotationSetting): string {
   return s.enabled ? `on, every ${s.intervalDays} days` : "off";
 }
 
-/** Same as {@link RotationProgressError.isInstance}; goes once its last callers have moved. */
+/** Same as {@link RotationProgressError.isInstance}; kept while provider/engine/ still calls it. */
 export function isRotationProgressError(e: unknown): e is RotationProgressError {
   return RotationProgressError.isInstance(e);
 }
@@ -252,7 +253,7 @@ export async function readKeyRotation(
   try {
     status = await api.getKeyRotationStatus(keyId);
   } catch (e) {
-    if (codeOf(e) === "KMS.0207") return undefined;
+    if (codeOf(e) === KmsErrorCode.KeyNotFound) return undefined;
     throw e;
   }
   const intervalDays =

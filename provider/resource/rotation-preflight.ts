@@ -2,6 +2,7 @@
 // create is about to make, and with which code. Pure; the codes and rules are KMS's own (see
 // kms-rules.ts), so a preview fails with the code and advice that `up` would get.
 import { adviceFor } from "../kms/error-advice.js";
+import { KmsErrorCode } from "../kms/kms-error-codes.js";
 import { KeyState, type KmsOperation } from "../kms/kms-rules.js";
 import type { KeyInfo } from "../kms/kms-schemas.js";
 
@@ -15,14 +16,14 @@ const ASYMMETRIC_SPEC = /^(RSA_|EC_|SECP256K1|SM2)/;
 
 /** The refusal KMS answers any rotation change of `key` with, or undefined when it allows them. */
 export function rotationRefusal(key: Pick<KeyInfo, "keyState" | "isDefaultKey" | "origin" | "keySpec">): RotationRefusal | undefined {
-  if (key.keyState === KeyState.Disabled) return { code: "KMS.0209", reason: "the key is disabled" };
-  if (key.keyState === KeyState.PendingDeletion) return { code: "KMS.0210", reason: "the key is scheduled for deletion" };
-  if (key.keyState !== KeyState.Enabled) return { code: "KMS.0208", reason: `the key's state (key_state ${key.keyState}) allows no rotation change` };
-  if (key.isDefaultKey) return { code: "KMS.0211", reason: "the key is a Default Master Key" };
-  if (key.origin === "external") return { code: "KMS.0312", reason: "the key has imported key material" };
+  if (key.keyState === KeyState.Disabled) return { code: KmsErrorCode.KeyDisabled, reason: "the key is disabled" };
+  if (key.keyState === KeyState.PendingDeletion) return { code: KmsErrorCode.PendingDeletion, reason: "the key is scheduled for deletion" };
+  if (key.keyState !== KeyState.Enabled) return { code: KmsErrorCode.InvalidKeyState, reason: `the key's state (key_state ${key.keyState}) allows no rotation change` };
+  if (key.isDefaultKey) return { code: KmsErrorCode.DefaultMasterKey, reason: "the key is a Default Master Key" };
+  if (key.origin === "external") return { code: KmsErrorCode.ImportedMaterial, reason: "the key has imported key material" };
   const spec = key.keySpec ?? "";
-  if (spec.startsWith("RSA_")) return { code: "KMS.0324", reason: `the key is an RSA key (${spec})` };
-  if (ASYMMETRIC_SPEC.test(spec)) return { code: "KMS.0325", reason: `the key is asymmetric (${spec})` };
+  if (spec.startsWith("RSA_")) return { code: KmsErrorCode.RSA, reason: `the key is an RSA key (${spec})` };
+  if (ASYMMETRIC_SPEC.test(spec)) return { code: KmsErrorCode.Asymmetric, reason: `the key is asymmetric (${spec})` };
   return undefined;
 }
 

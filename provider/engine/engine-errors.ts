@@ -2,6 +2,7 @@
 // partial failure that tells the engine what now exists. Each vehicle puts them in its own shape
 // (the dynamic provider host reads `id`/`properties`/`reasons` off the error; a plugin sends an
 // ErrorResourceInitFailed detail).
+import { errorMarker, KmsProviderError } from "../errors/kms-provider-error.js";
 
 /**
  * An error the engine shows as one line: the engine prints a provider error's stack, and a stack
@@ -14,12 +15,13 @@ export function oneLineError(e: unknown, suffix = ""): Error {
   return err;
 }
 
-const PARTIAL_FAILURE = Symbol.for("pulumi-huaweicloud-kms.partial-failure");
+const NAME = "PartialFailure";
+const partialFailureMarker = Symbol.for(errorMarker(NAME));
 
 /** Some calls of a change landed and a later one failed: `properties` is what KMS holds now. */
-export class PartialFailure extends Error {
-  override readonly name = "PartialFailure";
-  private readonly [PARTIAL_FAILURE] = true;
+export class PartialFailure extends KmsProviderError {
+  override readonly name = NAME;
+  private readonly [partialFailureMarker] = true;
   constructor(
     message: string,
     readonly id: string,
@@ -30,7 +32,7 @@ export class PartialFailure extends Error {
   }
 
   /** Recognizes a PartialFailure from any copy of this module. */
-  static isInstance(e: unknown): e is PartialFailure {
-    return typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[PARTIAL_FAILURE] === true;
+  static override isInstance(e: unknown): e is PartialFailure {
+    return KmsProviderError.hasMarker(e, errorMarker(NAME));
   }
 }

@@ -14,7 +14,7 @@ import {
 import {
   createKeyRotation,
   deleteKeyRotation,
-  isRotationProgressError,
+  RotationProgressError,
   previewCreateKeyRotation,
   readKeyRotation,
   updateKeyRotation,
@@ -62,8 +62,8 @@ export interface ReadResult {
 }
 
 function parseInputs(news: Props): KeyRotationInputs {
-  const { keyId, enabled, intervalDays } = checkKeyRotationInputs(news).inputs;
-  return keyRotationInputsSchema.parse({ keyId, enabled, intervalDays });
+  // The schema keeps the declared inputs and drops management options such as `adopt`.
+  return keyRotationInputsSchema.parse(checkKeyRotationInputs(news).inputs);
 }
 
 function parseOutputs(props: Props): KeyRotationOutputs {
@@ -78,7 +78,7 @@ function parseOutputs(props: Props): KeyRotationOutputs {
 
 /** Rethrows a failure of a change: a partial failure after progress, a one-line error otherwise. */
 function failure(e: unknown, id: string): Error {
-  if (isRotationProgressError(e)) return new PartialFailure(oneLineError(e.cause).message, id, { ...e.reached });
+  if (RotationProgressError.isInstance(e)) return new PartialFailure(oneLineError(e.cause).message, id, { ...e.reached });
   return oneLineError(e);
 }
 

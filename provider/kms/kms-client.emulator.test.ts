@@ -70,11 +70,9 @@ describe("KmsClient against the emulator", () => {
     expect((await kms.getKeyRotationStatus(KEY)).enabled).toBe(false);
   });
 
-  it("describes, disables and enables the key", async () => {
+  it("describes the key", async () => {
     const kms = client();
     expect(await kms.describeKey(KEY)).toMatchObject({ keyId: KEY, keyState: "2", isDefaultKey: false, keySpec: "AES_256" });
-    expect(await kms.disableKey(KEY)).toEqual({ keyId: KEY, keyState: "3" });
-    expect(await kms.enableKey(KEY)).toEqual({ keyId: KEY, keyState: "2" });
   });
 
   it("reads the emulator's loose types", async () => {

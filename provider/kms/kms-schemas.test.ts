@@ -122,11 +122,7 @@ describe("describe-key", () => {
   });
 });
 
-describe("enable-key / disable-key, empty answers, errors", () => {
-  it("normalizes key_info of a state change", () => {
-    expect(kmsSchemas().keyStateChange.parse({ key_info: { key_id: "k", key_state: 3 } })).toEqual({ keyId: "k", keyState: "3" });
-  });
-
+describe("empty answers, errors", () => {
   it("accepts any object as an empty success", () => {
     expect(kmsSchemas().empty.safeParse({}).success).toBe(true);
     expect(kmsSchemas().empty.safeParse({ anything: 1 }).success).toBe(true);

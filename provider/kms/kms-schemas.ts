@@ -136,10 +136,6 @@ function buildSchemas() {
 
   const describeKey = z.object({ key_info: keyInfo }).transform((r) => r.key_info);
 
-  const keyStateChange = z
-    .object({ key_info: z.object({ key_id: z.string().min(1), key_state: looseCode }) })
-    .transform((r): KeyStateChangeShape => ({ keyId: r.key_info.key_id, keyState: r.key_info.key_state }));
-
   // enable/disable/update rotation answer `{}`; anything JSON-object-shaped is accepted.
   const empty = z.looseObject({});
 
@@ -151,7 +147,7 @@ function buildSchemas() {
   });
   const errorBody = z.union([z.object({ error: errorFields }).transform((b) => b.error), errorFields]);
 
-  return { rotationStatus, describeKey, keyStateChange, empty, errorBody };
+  return { rotationStatus, describeKey, empty, errorBody };
 }
 
 /** Normalized `get-key-rotation-status` answer. */
@@ -187,12 +183,6 @@ export interface KeyInfoShape {
   rotationEnabled?: boolean;
 }
 
-/** Normalized answer of `enable-key` / `disable-key`. */
-export interface KeyStateChangeShape {
-  keyId: string;
-  keyState: string;
-}
-
 export type KmsSchemas = ReturnType<typeof buildSchemas>;
 
 let cached: KmsSchemas | undefined;
@@ -205,5 +195,4 @@ export function kmsSchemas(): KmsSchemas {
 
 export type RotationStatus = z.infer<KmsSchemas["rotationStatus"]>;
 export type KeyInfo = z.infer<KmsSchemas["describeKey"]>;
-export type KeyStateChange = z.infer<KmsSchemas["keyStateChange"]>;
 export type KmsErrorBody = z.infer<KmsSchemas["errorBody"]>;

@@ -8,7 +8,7 @@ import {
   signaturesEqual,
 } from "./aksk-signer.js";
 
-// Published vectors of the official Go SDK (core/auth/signer/signer_test.go), see shared/kms-api.md.
+// Published vectors of the official Go SDK (core/auth/signer/signer_test.go), see docs/kms-api.md.
 describe("SDK-HMAC-SHA256 published vectors", () => {
   const headers = { "X-Sdk-Date": "20060102T150405Z" };
 

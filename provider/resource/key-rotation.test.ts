@@ -14,7 +14,7 @@ import {
 const KEY = "0d0466b0-e727-4d9c-b35d-f84bb474a37f";
 
 function kmsError(operation: KmsOperation, status: number, code: string): KmsApiError {
-  return new KmsApiError({ status, code, operation, keyId: KEY, retryable: false, attempts: 1 });
+  return new KmsApiError({ status, code, operation, keyId: KEY, retryable: false, mayHaveLanded: false, attempts: 1 });
 }
 
 /** An in-memory KMS with the service's rotation rules, recording every call. */
@@ -33,7 +33,7 @@ class FakeKms implements RotationApi {
   }
   private lost(op: KmsOperation): void {
     if (this.landThenTimeOut.has(op)) {
-      throw new KmsApiError({ status: 0, code: "TIMEOUT", operation: op, keyId: KEY, retryable: true, attempts: 3 });
+      throw new KmsApiError({ status: 0, code: "TIMEOUT", operation: op, keyId: KEY, retryable: true, mayHaveLanded: true, attempts: 3 });
     }
   }
   getKeyRotationStatus(): Promise<RotationStatus> {
@@ -119,7 +119,7 @@ describe("createKeyRotation", () => {
 
   it("reports a plain failure when the read shows the lost call did not land", async () => {
     const kms = new FakeKms();
-    kms.failOn.set("enable-key-rotation", new KmsApiError({ status: 503, code: "KMS.0104", operation: "enable-key-rotation", retryable: true, attempts: 3 }));
+    kms.failOn.set("enable-key-rotation", new KmsApiError({ status: 503, code: "KMS.0104", operation: "enable-key-rotation", retryable: true, mayHaveLanded: true, attempts: 3 }));
     const err: unknown = await createKeyRotation(kms, { keyId: KEY, enabled: true, intervalDays: 90 }).catch((e: unknown) => e);
     expect(kms.calls).toEqual(["get", "enable", "get"]);
     expect(RotationProgressError.isInstance(err)).toBe(false);
@@ -128,7 +128,7 @@ describe("createKeyRotation", () => {
 
   it("does not read again after throttling: a 429 changed nothing", async () => {
     const kms = new FakeKms();
-    kms.failOn.set("enable-key-rotation", new KmsApiError({ status: 429, code: "APIG.0308", operation: "enable-key-rotation", retryable: true, attempts: 6 }));
+    kms.failOn.set("enable-key-rotation", new KmsApiError({ status: 429, code: "APIG.0308", operation: "enable-key-rotation", retryable: true, mayHaveLanded: false, attempts: 6 }));
     await expect(createKeyRotation(kms, { keyId: KEY, enabled: true, intervalDays: 90 })).rejects.toMatchObject({ code: "APIG.0308" });
     expect(kms.calls).toEqual(["get", "enable"]);
   });

@@ -101,22 +101,25 @@ export class KeyRotationHandler {
   async check(olds: Props, news: Props, ctx: CallContext = {}): Promise<CheckResult> {
     const { inputs, failures } = checkKeyRotationInputs(news, { isUnknown });
     if (typeof inputs.keyId === "string" && !isUnknown(inputs.keyId)) this.declaredKeys.add(inputs.keyId);
-    if (failures.length === 0 && ctx.preview === true) {
-      try {
-        await this.previewCheck(olds, inputs, ctx);
-      } catch (e) {
-        throw oneLineError(e);
-      }
-    }
+    if (failures.length === 0 && ctx.preview === true) await this.preview(olds, inputs, ctx);
     return { inputs, failures };
   }
 
-  private async previewCheck(olds: Props, inputs: Props, ctx: CallContext): Promise<void> {
+  /**
+   * What a preview checks so that it fails where `up` would: the settings for any resource that
+   * will call KMS, and for a create, the key itself (one describe-key). Unchanged resources cost
+   * nothing. Vehicles that learn of a preview only in check run it there; others in a preview create/update.
+   */
+  async preview(olds: Props, inputs: Props, ctx: CallContext = {}): Promise<void> {
     if (Object.values(inputs).some(isUnknown)) return;
     const creating = olds.keyId === undefined || olds.keyId !== inputs.keyId;
     if (!creating && !diffKeyRotation(olds, inputs).changes) return;
-    const api = this.session.forCall({ operation: "read", ...(ctx.urn === undefined ? {} : { urn: ctx.urn }) });
-    if (creating) await previewCreateKeyRotation(api, parseInputs(inputs));
+    try {
+      const api = this.session.forCall({ operation: "read", ...(ctx.urn === undefined ? {} : { urn: ctx.urn }) });
+      if (creating) await previewCreateKeyRotation(api, parseInputs(inputs));
+    } catch (e) {
+      throw oneLineError(e);
+    }
   }
 
   /** Which inputs changed; `replaceOnChanges` turns in-place changes of the properties it names into replacements. */

@@ -19,7 +19,7 @@ import {
   readUrn,
   type TimedOperation,
 } from "../../resource/forwarded-options.js";
-import { debugLine } from "./engine-log.js";
+import { debugLine } from "../engine-log.js";
 import { suppressHostEcho } from "./host-echo.js";
 
 type Props = Record<string, unknown>;

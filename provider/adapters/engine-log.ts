@@ -1,8 +1,8 @@
-// Debug lines for the engine, attributed to the resource they are about. A dynamic provider's
-// stderr is shown under the stack; the engine's Log service shows a line under the resource whose
-// URN it names. The dynamic-provider host is started with the engine's address as its first
-// argument but never tells the provider which resource a call is for, so the SDK forwards the URN
-// while PULUMI_KMS_DEBUG is set (see forwarded-options.ts).
+// Debug lines for the engine, attributed to the resource they are about. A provider's stderr is
+// shown under the stack; the engine's Log service shows a line under the resource whose URN it
+// names. Both vehicles are started with the engine's address as their first argument; the plugin
+// gets each call's URN from the engine, the dynamic provider from the SDK while PULUMI_KMS_DEBUG is
+// set (see forwarded-options.ts).
 import { createRequire } from "node:module";
 import type * as EngineGrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import type * as EnginePb from "@pulumi/pulumi/proto/engine_pb";
@@ -16,10 +16,18 @@ interface EngineLog {
 
 let engine: EngineLog | null | undefined;
 
+let engineAddress: string | undefined = process.argv[2];
+
+/** Points the log at another engine (a plugin provider attached to by the engine). */
+export function setEngineAddress(address: string): void {
+  engineAddress = address;
+  engine = undefined;
+}
+
 /** The engine's Log client, or null when this process has no engine address. */
 function engineLog(): EngineLog | null {
   if (engine !== undefined) return engine;
-  const address = process.argv[2];
+  const address = engineAddress;
   if (address === undefined || address === "") return (engine = null);
   // Resolved from @pulumi/pulumi, whose own gRPC and generated stubs the engine speaks to.
   const fromPulumi = createRequire(require.resolve("@pulumi/pulumi"));

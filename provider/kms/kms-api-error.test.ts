@@ -16,11 +16,12 @@ describe("KmsApiError", () => {
       keyId: KEY,
       requestId: "req-123",
       retryable: false,
+      mayHaveLanded: false,
       attempts: 1,
     });
     expect(e).toBeInstanceOf(Error);
     expect(e.name).toBe("KmsApiError");
-    expect(e).toMatchObject({ status: 400, code: "KMS.2901", operation: "enable-key-rotation", keyId: KEY, requestId: "req-123", retryable: false, attempts: 1 });
+    expect(e).toMatchObject({ status: 400, code: "KMS.2901", operation: "enable-key-rotation", keyId: KEY, requestId: "req-123", retryable: false, mayHaveLanded: false, attempts: 1 });
     expect(e.kmsMessage).toBe("The rotation state of key is not disabled");
     expect(e.message).toBe(
       `KMS enable-key-rotation for key ${KEY} failed: HTTP 400 KMS.2901 "The rotation state of key is not disabled". ${adviceFor("KMS.2901", 400)} (request id req-123)`,
@@ -29,7 +30,7 @@ describe("KmsApiError", () => {
   });
 
   it("describes transport failures without a status and counts attempts", () => {
-    const e = new KmsApiError({ status: 0, code: "TIMEOUT", operation: "describe-key", keyId: KEY, retryable: true, attempts: 6 });
+    const e = new KmsApiError({ status: 0, code: "TIMEOUT", operation: "describe-key", keyId: KEY, retryable: true, mayHaveLanded: true, attempts: 6 });
     expect(e.message).toMatch(/^KMS describe-key for key \S+ failed after 6 attempts: TIMEOUT\. KMS did not answer in time/);
   });
 

@@ -25,7 +25,7 @@ export interface KmsApiErrorFields {
    * Whether KMS may have acted on the call although no attempt was seen to succeed: true when
    * any attempt timed out, broke after the connection was made, or got a retryable 5xx.
    */
-  mayHaveLanded?: boolean;
+  mayHaveLanded: boolean;
   /** Attempts made (0 when rejected before sending). */
   attempts: number;
   /** Overrides the generated advice. */
@@ -65,7 +65,7 @@ export class KmsApiError extends KmsProviderError {
     if (fields.keyId !== undefined) this.keyId = fields.keyId;
     if (fields.requestId !== undefined) this.requestId = fields.requestId;
     this.retryable = fields.retryable;
-    this.mayHaveLanded = fields.mayHaveLanded ?? false;
+    this.mayHaveLanded = fields.mayHaveLanded;
     this.attempts = fields.attempts;
   }
 

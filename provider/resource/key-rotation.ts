@@ -113,12 +113,9 @@ export async function sendRotationCall(api: RotationApi, keyId: string, call: Ro
   }
 }
 
-/**
- * Whether a failed call may still have changed KMS: no answer, a timeout or a 5xx after every
- * retry. A refusal (4xx, 429 from the gateway) changed nothing.
- */
+/** Whether a failed call may still have changed KMS, as the client decided it (retry-policy.ts). */
 function mayHaveLanded(e: unknown): boolean {
-  return KmsApiError.isInstance(e) && e.retryable && e.status !== 429;
+  return KmsApiError.isInstance(e) && e.mayHaveLanded;
 }
 
 /**

@@ -88,11 +88,6 @@ function describeSetting(s: RotationSetting): string {
   return s.enabled ? `on, every ${s.intervalDays} days` : "off";
 }
 
-/** Same as {@link RotationProgressError.isInstance}; kept while provider/engine/ still calls it. */
-export function isRotationProgressError(e: unknown): e is RotationProgressError {
-  return RotationProgressError.isInstance(e);
-}
-
 function codeOf(e: unknown): string | undefined {
   return KmsApiError.isInstance(e) ? e.code : undefined;
 }

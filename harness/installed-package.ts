@@ -8,6 +8,14 @@ import { join, resolve } from "node:path";
 const repoRoot = resolve(__dirname, "..");
 let installed: string | undefined;
 
+/** The files beside dist/ that make an installed package a plugin provider folder. */
+const PLUGIN_FILES = ["schema.json", "PulumiPlugin.yaml", "pulumi-resource-huaweicloud-kms"] as const;
+
+/** The installed package's own folder: the plugin provider's folder for `plugins`/`packages` in Pulumi.yaml. */
+export function installedPackageDir(): string {
+  return join(installedPackageRoot(), "node_modules", "pulumi-huaweicloud-kms");
+}
+
 /** Set by the test run's global setup, so that every worker shares one copy, removed at the end. */
 export const INSTALLED_ROOT_ENV = "KMS_TEST_INSTALLED_ROOT";
 
@@ -31,7 +39,9 @@ export function createInstalledPackage(): string {
   const own = join(modules, "pulumi-huaweicloud-kms");
   mkdirSync(own, { recursive: true });
   cpSync(join(repoRoot, "package.json"), join(own, "package.json"));
+  // What the package's "files" ship: the build, and the plugin provider's folder files.
   cpSync(join(repoRoot, "dist"), join(own, "dist"), { recursive: true });
+  for (const file of PLUGIN_FILES) cpSync(join(repoRoot, file), join(own, file));
   // Dependencies resolve to the repo's own copies (same @pulumi/pulumi instance as the tests).
   for (const name of readdirSync(join(repoRoot, "node_modules"))) {
     if (name === "pulumi-huaweicloud-kms" || name.startsWith(".") || existsSync(join(modules, name))) continue;

@@ -1,0 +1,29 @@
+// Entry point of the plugin provider process (started by `pulumi-resource-huaweicloud-kms`): serves
+// the ResourceProvider service on a loopback port and prints the port, as the engine expects.
+// The first argument is the engine's address, for log lines.
+import "../../platform/node-version.js"; // first: fail on too old a Node.js before anything loads
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { providerService } from "./provider-service.js";
+import { loadPulumiGrpc } from "./pulumi-grpc.js";
+
+/** The package root: dist/provider/adapters/plugin → four levels up. */
+const root = join(__dirname, "..", "..", "..", "..");
+
+function main(): void {
+  const pb = loadPulumiGrpc();
+  const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
+  const schema = readFileSync(join(root, "schema.json"), "utf8");
+  const server = new pb.grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
+  const service = providerService(pb, { version, schema, env: process.env });
+  server.addService(pb.providerGrpc.ResourceProviderService, service);
+  server.bindAsync("127.0.0.1:0", pb.grpc.ServerCredentials.createInsecure(), (err, port) => {
+    if (err) {
+      process.stderr.write(`pulumi-resource-huaweicloud-kms: cannot listen: ${err.message}\n`);
+      process.exit(1);
+    }
+    process.stdout.write(`${port}\n`);
+  });
+}
+
+main();

@@ -1,0 +1,220 @@
+// The plugin provider: Pulumi's ResourceProvider gRPC service on top of the engine layer. It
+// implements what the stock Node.js server leaves out: CheckConfig, DiffConfig and Configure with
+// the provider's own settings (stack config `huaweicloud-kms:*`, secrets included, or an explicit
+// provider resource's arguments, then the environment), previews of creates and updates, each
+// call's URN and timeout, detailed diffs, and partial failures the engine records.
+import type { ServerUnaryCall, sendUnaryData, ServiceError, UntypedServiceImplementation } from "@grpc/grpc-js";
+import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { describeTimeout } from "../../resource/forwarded-options.js";
+import { PartialFailure } from "../../engine/engine-errors.js";
+import { KeyRotationHandler, UNKNOWN, type CallContext } from "../../engine/key-rotation-handler.js";
+import { KmsSession } from "../../engine/kms-session.js";
+import { keyRotationSpec } from "../../resources/key-rotation/spec.js";
+import { debugLine, setEngineAddress } from "../engine-log.js";
+import { changedSettings, checkConfig, explicitSettings } from "./plugin-config.js";
+import { plainProperties } from "./property-values.js";
+import type { PulumiGrpc } from "./pulumi-grpc.js";
+
+type Props = Record<string, unknown>;
+type Handler<Req, Res> = (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void;
+
+const DEBUG_ENV = "PULUMI_KMS_DEBUG";
+
+export interface PluginOptions {
+  version: string;
+  /** The package schema (schema.json) as text. */
+  schema: string;
+  env: Record<string, string | undefined>;
+}
+
+function toJs(s: Struct | undefined): Props {
+  return (s?.toJavaScript() ?? {});
+}
+
+/** The service implementation, keyed by gRPC method name. */
+export function providerService(pb: PulumiGrpc, options: PluginOptions): UntypedServiceImplementation {
+  const { provider: p, struct, empty, grpc } = pb;
+  let settings: Props = {};
+  const session = new KmsSession({
+    sources: () => ({ explicit: explicitSettings(settings), env: options.env }),
+    debugLine: (urn, message) => {
+      if (options.env[DEBUG_ENV]) debugLine(urn, message);
+    },
+    describeTimeout,
+  });
+  const rotations = new KeyRotationHandler(session);
+
+  const fromStruct = (s: Struct | undefined): Props => plainProperties(toJs(s));
+  const toStruct = (props: Props): Struct => struct.Struct.fromJavaScript(props as Parameters<typeof struct.Struct.fromJavaScript>[0]);
+
+  /** A one-line error, or a partial failure with what exists, as the engine reads them. */
+  function failure(e: unknown): ServiceError {
+    const message = e instanceof Error ? e.message : String(e);
+    const metadata = new grpc.Metadata();
+    if (PartialFailure.isInstance(e)) {
+      const detail = new p.ErrorResourceInitFailed();
+      detail.setId(e.id);
+      detail.setProperties(toStruct(e.properties));
+      detail.setReasonsList([message]);
+      const any = new pb.any.Any();
+      any.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
+      const status = new pb.status.Status();
+      status.setCode(grpc.status.UNKNOWN);
+      status.setMessage(message);
+      status.addDetails(any);
+      metadata.add("grpc-status-details-bin", Buffer.from(status.serializeBinary()));
+    }
+    return Object.assign(new Error(message), { code: grpc.status.UNKNOWN, details: message, metadata });
+  }
+
+  /** Runs an async handler body and answers the call with its value or its failure. */
+  function unary<Req, Res>(body: (req: Req) => Promise<Res> | Res): Handler<Req, Res> {
+    return (call, callback) => {
+      Promise.resolve()
+        .then(() => body(call.request))
+        .then(
+          (res) => {
+            callback(null, res);
+          },
+          (e: unknown) => {
+            callback(failure(e));
+          },
+        );
+    };
+  }
+
+  function context(urn: string, timeoutSeconds: number, preview = false): CallContext {
+    const ctx: CallContext = { preview, urn };
+    if (timeoutSeconds > 0) ctx.timeoutMs = Math.round(timeoutSeconds * 1000);
+    return ctx;
+  }
+
+  function checkResponse(inputs: Props, failures: { property: string; reason: string }[]) {
+    const res = new p.CheckResponse();
+    res.setInputs(toStruct(inputs));
+    res.setFailuresList(
+      failures.map((f) => {
+        const cf = new p.CheckFailure();
+        cf.setProperty(f.property);
+        cf.setReason(f.reason);
+        return cf;
+      }),
+    );
+    return res;
+  }
+
+  /** What a preview shows for a resource about to exist: its inputs, the outputs KMS will report unknown. */
+  function previewOutputs(inputs: Props): Props {
+    const out: Props = { ...inputs };
+    for (const [name, spec] of Object.entries(keyRotationSpec.properties)) if (spec.kind === "output") out[name] = UNKNOWN;
+    delete out.adopt;
+    return out;
+  }
+
+  const service = {
+    getPluginInfo: unary(() => {
+      const info = new pb.plugin.PluginInfo();
+      info.setVersion(options.version);
+      return info;
+    }),
+    getSchema: unary((req: InstanceType<typeof p.GetSchemaRequest>) => {
+      if (req.getVersion() !== 0) throw new Error(`unsupported schema version ${req.getVersion()}`);
+      const res = new p.GetSchemaResponse();
+      res.setSchema(options.schema);
+      return res;
+    }),
+    attach: unary((req: InstanceType<typeof pb.plugin.PluginAttach>) => {
+      setEngineAddress(req.getAddress());
+      return new empty.Empty();
+    }),
+    cancel: unary(() => new empty.Empty()),
+    checkConfig: unary((req: InstanceType<typeof p.CheckRequest>) => {
+      const news = toJs(req.getNews());
+      // Inputs go back as given: secret settings stay wrapped, so the engine keeps them encrypted.
+      return checkResponse(news, checkConfig(news, options.env));
+    }),
+    diffConfig: unary((req: InstanceType<typeof p.DiffRequest>) => {
+      const changed = changedSettings(toJs(req.getOlds()), toJs(req.getNews()));
+      const res = new p.DiffResponse();
+      // A new endpoint or credentials reach the same keys: nothing is replaced.
+      res.setChanges(changed.length > 0 ? p.DiffResponse.DiffChanges.DIFF_SOME : p.DiffResponse.DiffChanges.DIFF_NONE);
+      res.setDiffsList(changed);
+      return res;
+    }),
+    configure: unary((req: InstanceType<typeof p.ConfigureRequest>) => {
+      settings = toJs(req.getArgs());
+      session.reset();
+      const res = new p.ConfigureResponse();
+      res.setAcceptsecrets(true);
+      res.setSupportspreview(true);
+      return res;
+    }),
+    check: unary(async (req: InstanceType<typeof p.CheckRequest>) => {
+      const { inputs, failures } = await rotations.check(fromStruct(req.getOlds()), fromStruct(req.getNews()));
+      return checkResponse(inputs, failures);
+    }),
+    diff: unary((req: InstanceType<typeof p.DiffRequest>) => {
+      const d = rotations.diff(fromStruct(req.getOlds()), fromStruct(req.getNews()));
+      const res = new p.DiffResponse();
+      res.setChanges(d.changes ? p.DiffResponse.DiffChanges.DIFF_SOME : p.DiffResponse.DiffChanges.DIFF_NONE);
+      res.setReplacesList(d.replaces);
+      res.setDiffsList([...d.replaces, ...d.updates]);
+      const detailed = res.getDetaileddiffMap();
+      for (const [names, kind] of [
+        [d.replaces, p.PropertyDiff.Kind.UPDATE_REPLACE],
+        [d.updates, p.PropertyDiff.Kind.UPDATE],
+      ] as const) {
+        for (const name of names) {
+          const pd = new p.PropertyDiff();
+          pd.setKind(kind);
+          pd.setInputdiff(true);
+          detailed.set(name, pd);
+        }
+      }
+      res.setHasdetaileddiff(true);
+      return res;
+    }),
+    create: unary(async (req: InstanceType<typeof p.CreateRequest>) => {
+      const inputs = fromStruct(req.getProperties());
+      const ctx = context(req.getUrn(), req.getTimeout(), req.getPreview());
+      const res = new p.CreateResponse();
+      if (req.getPreview()) {
+        await rotations.preview({}, inputs, ctx);
+        res.setProperties(toStruct(previewOutputs(inputs)));
+        return res;
+      }
+      const { id, outputs } = await rotations.create(inputs, ctx);
+      res.setId(id);
+      res.setProperties(toStruct(outputs));
+      return res;
+    }),
+    read: unary(async (req: InstanceType<typeof p.ReadRequest>) => {
+      const recorded = { ...fromStruct(req.getInputs()), ...fromStruct(req.getProperties()) };
+      const result = await rotations.read(req.getId(), recorded, context(req.getUrn(), 0));
+      const res = new p.ReadResponse();
+      if (!result) return res;
+      res.setId(result.id);
+      res.setProperties(toStruct(result.outputs));
+      res.setInputs(toStruct(result.inputs));
+      return res;
+    }),
+    update: unary(async (req: InstanceType<typeof p.UpdateRequest>) => {
+      const olds = fromStruct(req.getOlds());
+      const news = fromStruct(req.getNews());
+      const ctx = context(req.getUrn(), req.getTimeout(), req.getPreview());
+      const res = new p.UpdateResponse();
+      if (req.getPreview()) {
+        await rotations.preview(olds, news, ctx);
+        res.setProperties(toStruct({ ...olds, ...news }));
+        return res;
+      }
+      res.setProperties(toStruct(await rotations.update(req.getId(), olds, news, ctx)));
+      return res;
+    }),
+    delete: unary(async (req: InstanceType<typeof p.DeleteRequest>) => {
+      await rotations.delete(fromStruct(req.getProperties()), context(req.getUrn(), req.getTimeout()));
+      return new empty.Empty();
+    }),
+  };
+  return service;
+}

@@ -7,7 +7,7 @@ const base = { keyId: A, enabled: true, intervalDays: 90 };
 
 describe("diffKeyRotation", () => {
   it("reports nothing when the inputs are the same, whatever the outputs say", () => {
-    expect(diffKeyRotation({ ...base, numberOfRotations: 3 } as typeof base, base)).toEqual({
+    expect(diffKeyRotation({ ...base, numberOfRotations: 3 }, base)).toEqual({
       changes: false,
       replaces: [],
       updates: [],

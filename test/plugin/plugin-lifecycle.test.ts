@@ -56,8 +56,8 @@ describe("plugin provider: KeyRotation lifecycle", () => {
     await bed.admin.putKey(KEY_B);
     const { KeyRotation } = createRequire(join(installedPackageRoot(), "program.js"))("pulumi-huaweicloud-kms/plugin") as PluginSdk;
     // Settings come from stack config only: the plugin reads its own namespace, secrets included.
-    const envVars = { ...bed.envVars };
-    for (const k of ["HW_KMS_ENDPOINT", "HW_PROJECT_ID", "HW_ACCESS_KEY", "HW_SECRET_KEY"]) delete envVars[k];
+    const SETTINGS_ENV = new Set(["HW_KMS_ENDPOINT", "HW_PROJECT_ID", "HW_ACCESS_KEY", "HW_SECRET_KEY"]);
+    const envVars = Object.fromEntries(Object.entries(bed.envVars).filter(([k]) => !SETTINGS_ENV.has(k)));
     stack = await LocalWorkspace.createOrSelectStack(
       {
         stackName: "plugin",

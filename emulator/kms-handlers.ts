@@ -109,7 +109,7 @@ export function rotationRefusal(key: AdminKey): Outcome | undefined {
   return undefined;
 }
 
-// Not in kms-api.md: the code for "pending activation/import" and "frozen" keys is a guess.
+// Not in docs/kms-api.md: the code for "pending activation/import" and "frozen" keys is a guess.
 function invalidState(key: AdminKey): Outcome {
   return apiError(400, KmsErrorCode.InvalidKeyState, `The key state ${key.keyState} does not allow this operation`);
 }
@@ -169,7 +169,7 @@ function apply(state: KmsState, key: AdminKey, op: KmsOperation, interval: numbe
       const refusal = rotationRefusal(key);
       if (refusal) return refusal;
       if (key.rotationEnabled) return apiError(400, KmsErrorCode.RotationAlreadyEnabled, "The rotation state of key is not disabled");
-      // Enabling resets the interval to the default and does not rotate (kms-api.md).
+      // Enabling resets the interval to the default and does not rotate (docs/kms-api.md).
       state.put(key.keyId, { rotationEnabled: true, rotationInterval: DEFAULT_ROTATION_INTERVAL_DAYS });
       return ok();
     }
@@ -194,7 +194,7 @@ function apply(state: KmsState, key: AdminKey, op: KmsOperation, interval: numbe
   }
 }
 
-// Only a disabled key can be enabled and only an enabled key disabled (seed 003).
+// Only a disabled key can be enabled and only an enabled key disabled (docs/kms-api.md, "disable-key").
 function setKeyEnabled(state: KmsState, key: AdminKey, enable: boolean): Outcome {
   if (key.defaultKeyFlag === "1") {
     return apiError(400, KmsErrorCode.DefaultMasterKey, "The operation is not allowed on a Default Master Key");

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { keyRotationProvider } from "../provider/adapters/dynamic/provider-shell.js";
-import { DEBUG_ENV, FORWARDED, forwardReplaceOnChanges, forwardTimeouts } from "../provider/resource/forwarded-options.js";
+import { DEBUG_ENV, FORWARDED, forwardReplaceOnChanges, forwardTimeouts } from "../provider/adapters/dynamic/forwarded-options.js";
 import { keyRotationSpec } from "../provider/resources/key-rotation/spec.js";
 import { claimKey } from "./key-claims.js";
 import type { KeyRotationArgs, KeyRotationOutputs } from "./key-rotation-types.js";

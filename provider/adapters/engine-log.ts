@@ -2,7 +2,7 @@
 // shown under the stack; the engine's Log service shows a line under the resource whose URN it
 // names. Both vehicles are started with the engine's address as their first argument; the plugin
 // gets each call's URN from the engine, the dynamic provider from the SDK while PULUMI_KMS_DEBUG is
-// set (see forwarded-options.ts).
+// set (see dynamic/forwarded-options.ts).
 import { createRequire } from "node:module";
 import type * as EngineGrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import type * as EnginePb from "@pulumi/pulumi/proto/engine_pb";

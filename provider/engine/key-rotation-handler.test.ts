@@ -22,7 +22,7 @@ let admin: EmulatorAdmin;
 let env: Record<string, string | undefined>;
 
 function handler(): KeyRotationHandler {
-  return new KeyRotationHandler(new KmsSession({ sources: () => ({ env }), describeTimeout: (ms) => `${ms}ms` }));
+  return new KeyRotationHandler(new KmsSession({ sources: () => ({ env }) }));
 }
 
 async function operations(): Promise<string[]> {

@@ -2,7 +2,7 @@
 // properties) turned into the resource logic and back, the same for every vehicle: normalized
 // inputs, preview unknowns, one-line errors and partial failures. A vehicle adds only what is
 // its own (how it learns of a preview, timeouts and URNs; the shapes it answers in).
-import { diffKeyRotation } from "../resource/key-rotation-diff.js";
+import { diffKeyRotation } from "../resources/key-rotation/diff.js";
 import {
   checkKeyRotationInputs,
   keyRotationInputsSchema,
@@ -10,7 +10,7 @@ import {
   keyRotationOutputsSchema,
   type KeyRotationInputs,
   type KeyRotationOutputs,
-} from "../resource/key-rotation-inputs.js";
+} from "../resources/key-rotation/schemas.js";
 import {
   createKeyRotation,
   deleteKeyRotation,
@@ -18,7 +18,7 @@ import {
   previewCreateKeyRotation,
   readKeyRotation,
   updateKeyRotation,
-} from "../resource/key-rotation.js";
+} from "../resources/key-rotation/lifecycle.js";
 import { oneLineError, PartialFailure } from "./engine-errors.js";
 import type { CheckFailure } from "./resource-spec.js";
 import type { KmsSession } from "./kms-session.js";

@@ -3,7 +3,7 @@
 // client per operation where the resource bounds it (customTimeouts) or debug lines name it.
 import { resolveKmsConfig, type KmsClientConfig, type KmsConfigSources } from "../config/kms-config.js";
 import { KmsClient, type KmsClientOptions } from "../kms/kms-client.js";
-import type { PreviewApi, RotationApi } from "../resource/key-rotation.js";
+import type { PreviewApi, RotationApi } from "../resources/key-rotation/lifecycle.js";
 
 export type KmsApi = RotationApi & PreviewApi;
 
@@ -22,8 +22,6 @@ export interface KmsSessionOptions {
   sources: () => KmsConfigSources;
   /** One line per KMS call, or undefined when debug lines are off. */
   debugLine?: (urn: string | undefined, message: string) => void;
-  /** Human form of a timeout, e.g. "2s", for the deadline's message. */
-  describeTimeout: (ms: number) => string;
 }
 
 export class KmsSession {
@@ -62,7 +60,7 @@ export class KmsSession {
     }
     const options = this.clientOptions(urn);
     if (timeoutMs !== undefined) {
-      const limit = `customTimeouts.${operation} of ${this.options.describeTimeout(timeoutMs)}`;
+      const limit = `customTimeouts.${operation} of ${describeTimeout(timeoutMs)}`;
       options.deadline = {
         at: Date.now() + timeoutMs,
         description: limit,
@@ -82,4 +80,12 @@ export class KmsSession {
       },
     };
   }
+}
+
+/** Human form of a timeout, as a user writes one ("2s", "5m"). */
+export function describeTimeout(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
 }

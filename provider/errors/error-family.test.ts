@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { KmsConfigError } from "../config/kms-config.js";
 import { KmsApiError } from "../kms/kms-api-error.js";
-import { AdoptMismatchError, PreviewRefusalError, RotationProgressError } from "../resource/key-rotation.js";
+import { AdoptMismatchError, PreviewRefusalError, RotationProgressError } from "../resources/key-rotation/lifecycle.js";
 import { TransportError } from "../transport/http-request.js";
 import { KmsProviderError } from "./kms-provider-error.js";
 

@@ -11,14 +11,13 @@ import { KeyRotationHandler, type CallContext } from "../../engine/key-rotation-
 import { KmsSession, type KmsApi } from "../../engine/kms-session.js";
 import {
   DEBUG_ENV,
-  describeTimeout,
   FORWARDED,
   isPreview,
   readReplaceOnChanges,
   readTimeouts,
   readUrn,
   type TimedOperation,
-} from "../../resource/forwarded-options.js";
+} from "./forwarded-options.js";
 import { debugLine } from "../engine-log.js";
 import { suppressHostEcho } from "./host-echo.js";
 
@@ -37,7 +36,6 @@ const session = new KmsSession({
   debugLine: (urn, message) => {
     if (process.env[DEBUG_ENV]) debugLine(urn, message);
   },
-  describeTimeout,
 });
 const rotations = new KeyRotationHandler(session);
 

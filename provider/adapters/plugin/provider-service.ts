@@ -5,7 +5,6 @@
 // call's URN and timeout, detailed diffs, and partial failures the engine records.
 import type { ServerUnaryCall, sendUnaryData, ServiceError, UntypedServiceImplementation } from "@grpc/grpc-js";
 import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { describeTimeout } from "../../resource/forwarded-options.js";
 import { PartialFailure } from "../../engine/engine-errors.js";
 import { KeyRotationHandler, UNKNOWN, type CallContext } from "../../engine/key-rotation-handler.js";
 import { KmsSession } from "../../engine/kms-session.js";
@@ -40,7 +39,6 @@ export function providerService(pb: PulumiGrpc, options: PluginOptions): Untyped
     debugLine: (urn, message) => {
       if (options.env[DEBUG_ENV]) debugLine(urn, message);
     },
-    describeTimeout,
   });
   const rotations = new KeyRotationHandler(session);
 

@@ -1,12 +1,12 @@
 // The KeyRotation lifecycle: create, read, update and delete on top of the KMS client.
 // Free of Pulumi: the dynamic provider and the plugin provider both adapt these functions.
-import { errorMarker, KmsProviderError } from "../errors/kms-provider-error.js";
-import { KmsApiError } from "../kms/kms-api-error.js";
-import { KmsErrorCode } from "../kms/kms-error-codes.js";
-import type { KeyInfo, RotationStatus } from "../kms/kms-schemas.js";
-import type { KeyRotationInputs, KeyRotationOptions, KeyRotationOutputs } from "./key-rotation-inputs.js";
-import { planRotationCalls, settingAfter, type RotationCall, type RotationSetting } from "./rotation-plan.js";
-import { firstWrite, refusalMessage, rotationRefusal } from "./rotation-preflight.js";
+import { errorMarker, KmsProviderError } from "../../errors/kms-provider-error.js";
+import { KmsApiError } from "../../kms/kms-api-error.js";
+import { KmsErrorCode } from "../../kms/kms-error-codes.js";
+import type { KeyInfo, RotationStatus } from "../../kms/kms-schemas.js";
+import type { KeyRotationInputs, KeyRotationOptions, KeyRotationOutputs } from "./schemas.js";
+import { planRotationCalls, settingAfter, type RotationCall, type RotationSetting } from "./plan.js";
+import { firstWrite, refusalMessage, rotationRefusal } from "./preflight.js";
 
 /** The slice of the KMS client a rotation needs. */
 export interface RotationApi {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diffKeyRotation } from "./key-rotation-diff.js";
+import { diffKeyRotation } from "./diff.js";
 
 const A = "0d0466b0-e727-4d9c-b35d-f84bb474a37f";
 const B = "1d0466b0-e727-4d9c-b35d-f84bb474a37f";

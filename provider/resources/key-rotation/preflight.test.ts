@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { firstWrite, refusalMessage, rotationRefusal } from "./rotation-preflight.js";
+import { firstWrite, refusalMessage, rotationRefusal } from "./preflight.js";
 
 const rotatable = { keyState: "2", isDefaultKey: false, origin: "kms", keySpec: "AES_256" };
 

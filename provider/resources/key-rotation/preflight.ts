@@ -1,10 +1,10 @@
 // What a preview can tell from one describe-key: whether KMS would refuse the rotation change a
 // create is about to make, and with which code. Pure; the codes and rules are KMS's own (see
 // kms-rules.ts), so a preview fails with the code and advice that `up` would get.
-import { adviceFor } from "../kms/error-advice.js";
-import { KmsErrorCode } from "../kms/kms-error-codes.js";
-import { KeyState, type KmsOperation } from "../kms/kms-rules.js";
-import type { KeyInfo } from "../kms/kms-schemas.js";
+import { adviceFor } from "../../kms/error-advice.js";
+import { KmsErrorCode } from "../../kms/kms-error-codes.js";
+import { KeyState, type KmsOperation } from "../../kms/kms-rules.js";
+import type { KeyInfo } from "../../kms/kms-schemas.js";
 
 /** Why KMS refuses every rotation change on a key. */
 export interface RotationRefusal {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { planRotationCalls, settingAfter, type RotationSetting } from "./rotation-plan.js";
+import { planRotationCalls, settingAfter, type RotationSetting } from "./plan.js";
 
 const on = (intervalDays: number): RotationSetting => ({ enabled: true, intervalDays });
 const off = (intervalDays = 365): RotationSetting => ({ enabled: false, intervalDays });

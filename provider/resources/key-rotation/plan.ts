@@ -1,6 +1,6 @@
 // Which KMS calls take a key's rotation from one setting to another. Pure, so the minimum-calls
 // promise can be tested (and property-tested) without a network.
-import { DEFAULT_ROTATION_INTERVAL_DAYS } from "../kms/kms-rules.js";
+import { DEFAULT_ROTATION_INTERVAL_DAYS } from "../../kms/kms-rules.js";
 
 /** A rotation setting: whether rotation is on, and its interval in days. */
 export interface RotationSetting {

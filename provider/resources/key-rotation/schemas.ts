@@ -2,8 +2,8 @@
 // (resources/key-rotation/spec.ts), and the check that turns raw program inputs into it.
 // Pure: runs before any API call, so bad input never reaches KMS.
 import type { z } from "zod";
-import { checkInputs, inputSchema, optionSchema, outputSchema, type CheckedInputs } from "../engine/resource-spec.js";
-import { keyRotationSpec } from "../resources/key-rotation/spec.js";
+import { checkInputs, inputSchema, optionSchema, outputSchema, type CheckedInputs } from "../../engine/resource-spec.js";
+import { keyRotationSpec } from "./spec.js";
 
 /** Normalized inputs of a KeyRotation. */
 export const keyRotationInputsSchema = inputSchema(keyRotationSpec);

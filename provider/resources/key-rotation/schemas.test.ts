@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkKeyRotationInputs, keyRotationInputsSchema } from "./key-rotation-inputs.js";
+import { checkKeyRotationInputs, keyRotationInputsSchema } from "./schemas.js";
 
 const KEY = "0d0466b0-e727-4d9c-b35d-f84bb474a37f";
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

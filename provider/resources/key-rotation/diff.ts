@@ -1,6 +1,6 @@
 // How the engine should treat a change of inputs, from the declaration's field lists. Pure.
-import { diffInputs, type InputDiff } from "../engine/resource-spec.js";
-import { keyRotationSpec } from "../resources/key-rotation/spec.js";
+import { diffInputs, type InputDiff } from "../../engine/resource-spec.js";
+import { keyRotationSpec } from "./spec.js";
 
 export type KeyRotationDiff = InputDiff;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { KmsApiError } from "../kms/kms-api-error.js";
-import type { KmsOperation } from "../kms/kms-rules.js";
-import type { RotationStatus } from "../kms/kms-schemas.js";
+import { KmsApiError } from "../../kms/kms-api-error.js";
+import type { KmsOperation } from "../../kms/kms-rules.js";
+import type { RotationStatus } from "../../kms/kms-schemas.js";
 import {
   createKeyRotation,
   deleteKeyRotation,
@@ -9,7 +9,7 @@ import {
   RotationProgressError,
   updateKeyRotation,
   type RotationApi,
-} from "./key-rotation.js";
+} from "./lifecycle.js";
 
 const KEY = "0d0466b0-e727-4d9c-b35d-f84bb474a37f";
 

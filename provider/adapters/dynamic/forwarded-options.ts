@@ -94,14 +94,6 @@ export function isPreview(props: Readonly<Record<string, unknown>>): boolean {
   return props[FORWARDED.preview] === true;
 }
 
-/** Human form of a timeout, as the user wrote it in spirit ("2s", "5m"). */
-export function describeTimeout(ms: number): string {
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  if (ms % 1000 === 0) return `${ms / 1000}s`;
-  return `${ms}ms`;
-}
-
 /** The forwarded URN, if any. */
 export function readUrn(props: Readonly<Record<string, unknown>>): string | undefined {
   const raw = props[FORWARDED.urn];

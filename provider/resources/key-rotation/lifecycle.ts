@@ -250,7 +250,8 @@ export async function readKeyRotation(
   }
   const intervalDays =
     !status.enabled && typeof recorded?.intervalDays === "number" ? recorded.intervalDays : status.intervalDays;
-  const inputs: KeyRotationInputs = { keyId, enabled: status.enabled, intervalDays };
+  // Declared inputs that KMS does not hold stay as recorded (the check filled in their defaults).
+  const inputs = { ...recorded, keyId, enabled: status.enabled, intervalDays } as KeyRotationInputs;
   return { inputs, outputs: outputs(inputs, status) };
 }
 

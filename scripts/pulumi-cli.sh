@@ -6,19 +6,33 @@
 # Order of preference:
 #   1. PULUMI_CLI_BIN=<dir>: a directory holding `pulumi`, used as is.
 #   2. A `pulumi` on PATH whose version is at least PULUMI_MIN_VERSION.
-#   3. The cache: ~/.cache/pulumi-huaweicloud-kms/pulumi-vX.Y.Z/bin (seconds).
-#   4. A build from the Go module proxy (minutes, once per machine).
+#   3. The cache: ~/.cache/pulumi-huaweicloud-kms/cli-vX.Y.Z/bin (seconds).
+#   4. A build from the Go module proxy (about 6.5 minutes on 2 cores, once per machine).
 #
-# Beside `pulumi` go `pulumi-language-nodejs` (needed for programs in project
-# folders; Automation API inline programs bring their own language server) and
-# the dynamic-provider shim `pulumi-resource-pulumi-nodejs` from @pulumi/pulumi.
+# What goes into the bin dir:
+#   pulumi                         github.com/pulumi/pulumi/pkg/v3: the newest release the
+#                                  Go proxy serves that is >= the installed @pulumi/pulumi;
+#                                  only when none is served, the newest older one (warning).
+#   pulumi-language-nodejs         sdk/v3@v3.68.0 (the last release carrying it in the SDK
+#                                  module; the proxy refuses its own module), unless the
+#                                  proxy serves it at the CLI's release commit.
+#   pulumi-language-yaml           github.com/pulumi/pulumi-yaml: the newest release the
+#                                  proxy serves that builds (with the pkg/sdk versions it
+#                                  requires, else with the CLI's).
+#   pulumi-language-python(-exec)  sdk/v3@v3.79.0, the last release carrying the Python host
+#                                  in the SDK module (v3.68.0 if that fails); the -exec
+#                                  script comes from the same module directory.
+#   pulumi-resource-pulumi-nodejs  the dynamic-provider shim from node_modules/@pulumi/pulumi.
 #
-# The version built is the one of the installed @pulumi/pulumi. No registry
-# reachable here ships a prebuilt CLI, so it is built from source; when the Go
-# proxy refuses that version (this workplace's proxy serves no pulumi/pkg zip
-# newer than about 90 days), the newest older release it serves is built
-# instead and a warning says so. The Automation API accepts any CLI >= 3.2.
+# The cache records, per @pulumi/pulumi version, which versions were chosen
+# (resolved-v2-sdk-vX.Y.Z) and, per part, a stamp (cli-v*/built/<part>-v<version>);
+# YAML releases that fail to compile are listed in `unbuildable` (delete it to retry):
+# a warm lookup reads files only. Every PULUMI_KMS_CLI_RECHECK_HOURS (24) it asks the
+# proxy whether a newer CLI or YAML host is served (about a second; skipped when the
+# proxy cannot be reached) and builds only the parts whose version changed.
+# GOMODCACHE and GOCACHE are Go's own (~/go/pkg/mod, ~/.cache/go-build).
 set -euo pipefail
+{ # read to the end before running: the file may be edited while a build runs
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 log() { printf '[pulumi-cli] %s\n' "$*" >&2; }
@@ -26,7 +40,17 @@ die() { log "error: $*"; exit 1; }
 
 min_version="${PULUMI_MIN_VERSION:-3.200.0}"
 cache_root="${PULUMI_KMS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-huaweicloud-kms}"
+recheck_hours="${PULUMI_KMS_CLI_RECHECK_HOURS:-24}"
 shim_src="$here/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
+
+cli_mod="github.com/pulumi/pulumi/pkg/v3"
+sdk_mod="github.com/pulumi/pulumi/sdk/v3"
+yaml_mod="github.com/pulumi/pulumi-yaml"
+yaml_pkg="$yaml_mod/cmd/pulumi-language-yaml"
+nodejs_mod="github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3"
+python_sdk_versions="3.79.0 3.68.0" # sdk/v3 releases carrying python/cmd/pulumi-language-python, newest first
+nodejs_sdk_version="3.68.0"         # the last sdk/v3 release carrying nodejs/cmd/pulumi-language-nodejs
+version_ldflag="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version"
 
 version_ge() { # version_ge A B: A >= B (semver without pre-release)
   [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]
@@ -56,114 +80,277 @@ fi
 wanted="$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$here/node_modules/@pulumi/pulumi/package.json" | head -n1)"
 [ -n "$wanted" ] || die "cannot read the version of @pulumi/pulumi"
 
-# 3. Cache. resolved-vX records which release was built for @pulumi/pulumi X.
-resolved_file="$cache_root/resolved-v$wanted"
-if [ -f "$resolved_file" ]; then
-  built="$(cat "$resolved_file")"
-  bin="$cache_root/pulumi-v$built/bin"
-  if [ -x "$bin/pulumi" ] && [ -x "$bin/pulumi-language-nodejs" ] && [ "$(cli_version "$bin/pulumi")" = "$built" ]; then
-    cp -f "$shim_src" "$bin/" 2>/dev/null || true
-    log "using cached pulumi v$built ($bin)"
-    echo "$bin"; exit 0
-  fi
-fi
+mkdir -p "$cache_root"
+resolved_file="$cache_root/resolved-v2-sdk-v$wanted"
+unbuildable_file="$cache_root/unbuildable" # "<module>@<version>" lines that failed to build
+cli="" nodejs="" yaml="" python=""
 
-# 4. Build from the Go module proxy.
-command -v go >/dev/null || die "no 'go' on PATH: install Go >= 1.24, or put a pulumi >= $min_version on PATH"
-export GOFLAGS="-mod=mod"
-export CGO_ENABLED=0
-start=$SECONDS
-
-served() { # served X.Y.Z: the proxy hands out the source of pkg/v3@vX.Y.Z
-  go mod download "github.com/pulumi/pulumi/pkg/v3@v$1" >/dev/null 2>&1
+read_resolved() { # sets cli, nodejs, yaml, python from the resolution file
+  [ -f "$resolved_file" ] || return 1
+  local k v
+  while IFS='=' read -r k v; do
+    case "$k" in cli) cli="$v";; nodejs) nodejs="$v";; yaml) yaml="$v";; python) python="$v";; esac
+  done < "$resolved_file"
+  [ -n "$cli" ] && [ -n "$nodejs" ] && [ -n "$yaml" ] && [ -n "$python" ]
 }
 
-log "step 1/4: finding the pulumi release to build for @pulumi/pulumi $wanted"
-major="${wanted%%.*}"; rest="${wanted#*.}"; minor="${rest%%.*}"
-built=""
-if served "$wanted"; then
-  built="$wanted"
-else
-  log "the Go module proxy refuses github.com/pulumi/pulumi/pkg/v3@v$wanted; looking for the newest older release it serves"
-  for ((m = minor - 1; m >= minor - 40 && m >= 0; m--)); do
-    if served "$major.$m.0"; then built="$major.$m.0"; break; fi
+complete() { # the bin dir of the resolved versions holds every part
+  local set="$cache_root/cli-v$cli"
+  [ -f "$set/built/cli-v$cli" ] && [ -f "$set/built/nodejs-v$nodejs" ] \
+    && [ -f "$set/built/yaml-v$yaml" ] && [ -f "$set/built/python-v$python" ] \
+    && [ -x "$set/bin/pulumi" ] && [ -x "$set/bin/pulumi-language-nodejs" ] \
+    && [ -x "$set/bin/pulumi-language-yaml" ] && [ -x "$set/bin/pulumi-language-python" ] \
+    && [ -x "$set/bin/pulumi-language-python-exec" ] \
+    && [ "$(cli_version "$set/bin/pulumi")" = "$cli" ]
+}
+
+use_cache() {
+  local bin="$cache_root/cli-v$cli/bin"
+  cp -f "$shim_src" "$bin/" 2>/dev/null || true
+  log "using cached pulumi v$cli, language hosts nodejs v$nodejs, yaml v$yaml, python v$python ($bin)"
+  echo "$bin"; exit 0
+}
+
+# --- Go module proxy queries ---------------------------------------------------------
+go_timeout="" # seconds allowed per go command (set for the daily check only)
+gocmd() { (cd "$cache_root" && GOWORK=off GOFLAGS="-mod=mod" CGO_ENABLED=0 ${go_timeout:+timeout "$go_timeout"} "$@"); }
+
+listed() { # listed MODULE: versions the proxy lists (plus @latest), newest first, vX.Y.Z only
+  { gocmd go list -m -versions "$1" 2>/dev/null | tr ' ' '\n' | tail -n +2
+    gocmd go list -m "$1@latest" 2>/dev/null | awk '{print $2}'
+  } | sed 's/^v//' | grep -E '^[0-9]+\.[0-9]+\.[0-9]+$' | sort -u -V -r
+}
+
+refusal="" # the proxy's answer to the last refused download
+served() { # served MODULE VERSION: the proxy hands out its source (info, go.mod and zip)
+  local out
+  if out="$(gocmd go mod download -json "$1@v$2" 2>&1)"; then refusal=""; return 0; fi
+  refusal="$(printf '%s\n' "$out" | sed -n 's/^[[:space:]]*"Error": "\(.*\)",\{0,1\}$/\1/p' | head -n1 | sed 's/\\n\\t/ | /g')"
+  [ -n "$refusal" ] || refusal="$(printf '%s' "$out" | tail -n1)"
+  return 1
+}
+
+unbuildable() { grep -qxF "$1@v$2" "$unbuildable_file" 2>/dev/null; }
+
+resolve_cli() { # sets cli: newest served release >= wanted, else the newest older one
+  local all v newer older tried=0
+  all="$(listed "$cli_mod")"
+  [ -n "$all" ] || return 1
+  newer="$(printf '%s\n' "$all" | while read -r v; do version_ge "$v" "$wanted" && echo "$v"; done || true)"
+  older="$(printf '%s\n' "$all" | while read -r v; do version_ge "$v" "$wanted" || echo "$v"; done || true)"
+  for v in $newer; do
+    if served "$cli_mod" "$v"; then cli="$v"; return 0; fi
+    log "  the proxy refuses $cli_mod@v$v: $refusal"
   done
+  log "WARNING: the Go module proxy serves no $cli_mod release >= v$wanted (the installed @pulumi/pulumi); falling back to the newest older release it serves"
+  for v in $older; do
+    tried=$((tried + 1)); [ "$tried" -le 20 ] || break
+    if served "$cli_mod" "$v"; then cli="$v"; return 0; fi
+    log "  the proxy refuses $cli_mod@v$v: $refusal"
+  done
+  return 1
+}
+
+# 3. Cache.
+if read_resolved && complete; then
+  age_ok=1
+  if [ "$recheck_hours" -gt 0 ] 2>/dev/null && [ -z "$(find "$resolved_file" -mmin -"$((recheck_hours * 60))" 2>/dev/null)" ]; then age_ok=0; fi
+  [ "$age_ok" = 1 ] && use_cache
+  if ! command -v go >/dev/null; then touch "$resolved_file"; use_cache; fi
+  log "checking the Go module proxy for newer releases (every ${recheck_hours}h; PULUMI_KMS_CLI_RECHECK_HOURS)"
+  old_cli="$cli" old_yaml="$yaml" go_timeout=20
+  newest_yaml="$(listed "$yaml_mod" | while read -r v; do unbuildable "$yaml_mod" "$v" || { echo "$v"; break; }; done || true)"
+  if ! resolve_cli 2>/dev/null; then cli="$old_cli"; fi
+  if [ "$cli" = "$old_cli" ] && { [ -z "$newest_yaml" ] || ! version_ge "$newest_yaml" "$old_yaml" || [ "$newest_yaml" = "$old_yaml" ]; }; then
+    touch "$resolved_file"; use_cache
+  fi
+  log "newer releases are served (pulumi v$old_cli -> v$cli, pulumi-yaml v$old_yaml -> v${newest_yaml:-$old_yaml}); building them"
+  go_timeout=""
 fi
-[ -n "$built" ] || die "the Go module proxy serves no github.com/pulumi/pulumi/pkg/v3 release between v$major.$((minor - 40)).0 and v$wanted"
-[ "$built" = "$wanted" ] || log "WARNING: building pulumi v$built, not v$wanted (the proxy refuses v$wanted); the CLI is backward compatible with newer SDKs for what this project uses"
 
-work="$cache_root/build-v$built"
-bin="$cache_root/pulumi-v$built/bin"
-mkdir -p "$work" "$bin"
-cat > "$work/go.mod" <<EOF
-module pulumi-cli-build
-
-go 1.24
-
-require (
-	github.com/pulumi/pulumi/pkg/v3 v$built
-	github.com/pulumi/pulumi/sdk/v3 v$built
-)
-
-replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
-EOF
-printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"\n' > "$work/tools.go"
-
-log "step 2/4: resolving and downloading modules (hundreds; cached in $(go env GOMODCACHE))"
-(cd "$work" && go mod tidy >/dev/null 2>"$work/tidy.log") || { tail -n 20 "$work/tidy.log" >&2; die "go mod tidy failed (log: $work/tidy.log)"; }
-n=0
-while IFS= read -r line; do
-  case "$line" in *'"Path"'*) n=$((n + 1)); [ $((n % 100)) -eq 0 ] && log "  $n modules ready ($((SECONDS - start))s)";; esac
-done < <(cd "$work" && go mod download -json all 2>&1)
-log "  $n modules ready ($((SECONDS - start))s)"
-
-log "step 3/4: compiling pulumi v$built (a cold build takes 10-20 minutes on 2 cores)"
-n=0
-(cd "$work" && go build -v -trimpath -tags osusergo,grpcnotrace \
-  -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$built" \
-  -o "$bin/pulumi.tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi 2>&1) > "$work/build.log" &
-pid=$!
-while kill -0 "$pid" 2>/dev/null; do
-  sleep 15
-  n=$(grep -c . "$work/build.log" || true)
-  log "  compiling... $n packages done ($((SECONDS - start))s)"
-done
-wait "$pid" || { tail -n 30 "$work/build.log" >&2; die "go build failed (log: $work/build.log)"; }
-mv -f "$bin/pulumi.tmp" "$bin/pulumi"
-cp -f "$shim_src" "$bin/"
-
-# The Node.js language host has no release tags: it is asked for at the commit of
-# the CLI's release tag. Where the proxy refuses that, the host is built from
-# sdk/v3@v3.68.0, the last release that carried it inside the SDK module; the
-# language host protocol is stable enough for running programs.
-log "step 4/4: building pulumi-language-nodejs"
-lh_work="$cache_root/build-language-nodejs-v$built"
-mkdir -p "$lh_work"
-lh_mod="github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3"
-info="$(go mod download -json "github.com/pulumi/pulumi/pkg/v3@v$built" 2>/dev/null || true)"
-hash="$(printf '%s' "$info" | sed -n 's/.*"Hash": *"\([0-9a-f]\{12\}\).*/\1/p' | head -n1)"
-when="$(printf '%s' "$info" | sed -n 's/.*"Time": *"\([^"]*\)".*/\1/p' | head -n1)"
-lh_pkg=""
-if [ -n "$hash" ] && [ -n "$when" ]; then
-  pseudo="v3.0.0-$(date -u -d "$when" +%Y%m%d%H%M%S)-$hash"
-  if go mod download "$lh_mod@$pseudo" >/dev/null 2>&1; then
-    printf 'module lh\n\ngo 1.24\n\nrequire %s %s\n' "$lh_mod" "$pseudo" > "$lh_work/go.mod"
-    lh_pkg="$lh_mod"; lh_version="v$built"
+# 4. Build from the Go module proxy, one build at a time (test files may call this in parallel).
+command -v go >/dev/null || die "no 'go' on PATH: install Go >= 1.24, or put a pulumi >= $min_version on PATH"
+if command -v flock >/dev/null; then
+  exec 9>"$cache_root/.build.lock"
+  if ! flock -n 9; then
+    log "another build is under way in $cache_root; waiting for it"
+    flock 9
+    if read_resolved && complete; then touch "$resolved_file"; use_cache; fi
   fi
 fi
-if [ -z "$lh_pkg" ]; then
-  log "WARNING: the proxy refuses $lh_mod at the v$built release commit; building the language host of sdk/v3@v3.68.0 instead"
-  printf 'module lh\n\ngo 1.24\n\nrequire github.com/pulumi/pulumi/sdk/v3 v3.68.0\n' > "$lh_work/go.mod"
-  lh_pkg="github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs"; lh_version="v3.68.0"
-fi
-printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$lh_pkg" > "$lh_work/tools.go"
-(cd "$lh_work" && go mod tidy >"$lh_work/build.log" 2>&1 && go build -trimpath \
-  -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$lh_version" \
-  -o "$bin/pulumi-language-nodejs" "$lh_pkg" >>"$lh_work/build.log" 2>&1) \
-  || { tail -n 30 "$lh_work/build.log" >&2; die "building pulumi-language-nodejs failed (log: $lh_work/build.log)"; }
+start=$SECONDS
+log "building into $cache_root (modules: $(gocmd go env GOMODCACHE), compiled packages: $(gocmd go env GOCACHE))"
 
-got="$(cli_version "$bin/pulumi")"
-[ "$got" = "$built" ] || die "the built pulumi reports version '$got', expected $built"
-echo "$built" > "$resolved_file"
-log "built pulumi v$built in $((SECONDS - start))s: $bin"
+log "step 1/5: finding the pulumi release to build for @pulumi/pulumi $wanted"
+resolve_cli || die "the Go module proxy serves no usable $cli_mod release (is it reachable? GOPROXY=$(gocmd go env GOPROXY))"
+if version_ge "$cli" "$wanted"; then
+  log "  pulumi v$cli (>= v$wanted)"
+else
+  log "WARNING: building pulumi v$cli, older than @pulumi/pulumi v$wanted; the Automation API accepts any CLI >= 3.2"
+fi
+
+set_dir="$cache_root/cli-v$cli"
+bin="$set_dir/bin"
+mkdir -p "$bin" "$set_dir/built" "$set_dir/build"
+
+step_start=0
+run_build() { # run_build LOGFILE LABEL CMD...: runs CMD in the background, reporting progress
+  local logfile="$1" label="$2"; shift 2
+  local pid n
+  ( "$@" ) > "$logfile" 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do kill -0 "$pid" 2>/dev/null && sleep 1; done
+    kill -0 "$pid" 2>/dev/null || break
+    n=$(grep -c . "$logfile" || true)
+    log "  $label... $n packages compiled ($((SECONDS - step_start))s this step, $((SECONDS - start))s in all)"
+  done
+  wait "$pid"
+}
+
+wrapper() { # wrapper DIR "REQUIRE LINES" PACKAGE...: a throwaway module that imports the packages
+  local dir="$1" req="$2"; shift 2
+  mkdir -p "$dir"
+  printf 'module pulumi-cli-build\n\ngo 1.24\n\nrequire (\n%s\n)\n\nreplace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e\n' "$req" > "$dir/go.mod"
+  rm -f "$dir/go.sum"
+  { printf '//go:build tools\n\npackage tools\n\nimport (\n'; printf '\t_ "%s"\n' "$@"; printf ')\n'; } > "$dir/tools.go"
+}
+
+download_all() { # download_all DIR: tidy and download every module, counting them
+  local dir="$1" n=0 line
+  (cd "$dir" && GOWORK=off GOFLAGS=-mod=mod nice -n 19 go mod tidy >"$dir/tidy.log" 2>&1) || return 1
+  while IFS= read -r line; do
+    case "$line" in *'"Path"'*) n=$((n + 1)); [ $((n % 100)) -eq 0 ] && log "  $n modules ready ($((SECONDS - step_start))s)";; esac
+  done < <(cd "$dir" && GOWORK=off GOFLAGS=-mod=mod go mod download -json all 2>&1)
+  log "  $n modules ready ($((SECONDS - step_start))s)"
+}
+
+gobuild() { # gobuild DIR OUT LDFLAGS PACKAGE
+  cd "$1" && GOWORK=off GOFLAGS=-mod=mod CGO_ENABLED=0 nice -n 19 go build -v -trimpath -tags osusergo,grpcnotrace \
+    -ldflags "-s -w $3" -o "$2" "$4"
+}
+
+stamp() { # stamp PART VERSION: records a finished part and how long it took
+  rm -f "$set_dir/built/$1-v"*
+  echo "built in $((SECONDS - step_start))s on $(date -u +%FT%TZ)" > "$set_dir/built/$1-v$2"
+  log "  $1 v$2 built in $((SECONDS - step_start))s"
+}
+
+# --- pulumi --------------------------------------------------------------------------
+step_start=$SECONDS
+if [ -f "$set_dir/built/cli-v$cli" ] && [ -x "$bin/pulumi" ]; then
+  log "step 2/5: pulumi v$cli is already built"
+else
+  work="$set_dir/build/cli"
+  log "step 2/5: pulumi v$cli: resolving and downloading modules (hundreds)"
+  wrapper "$work" "$(printf '\t%s v%s\n\t%s v%s' "$cli_mod" "$cli" "$sdk_mod" "$cli")" "$cli_mod/cmd/pulumi"
+  download_all "$work" || { tail -n 20 "$work/tidy.log" >&2; die "go mod tidy failed (log: $work/tidy.log)"; }
+  log "  compiling pulumi v$cli (about 5 minutes cold on 2 cores)"
+  run_build "$work/build.log" "compiling pulumi" gobuild "$work" "$bin/pulumi.tmp" "$version_ldflag=v$cli" "$cli_mod/cmd/pulumi" \
+    || { tail -n 30 "$work/build.log" >&2; die "go build failed (log: $work/build.log)"; }
+  mv -f "$bin/pulumi.tmp" "$bin/pulumi"
+  got="$(cli_version "$bin/pulumi")"
+  [ "$got" = "$cli" ] || die "the built pulumi reports version '$got', expected $cli"
+  stamp cli "$cli"
+fi
+cp -f "$shim_src" "$bin/"
+
+# --- pulumi-language-yaml --------------------------------------------------------------
+# Built with the pulumi pkg/sdk versions its release requires (v1.25.0 does not compile
+# against pkg v3.274.1); only if that fails, against the CLI's.
+step_start=$SECONDS
+log "step 3/5: pulumi-language-yaml: finding the newest release the proxy serves"
+yaml=""
+for v in $(listed "$yaml_mod"); do
+  unbuildable "$yaml_mod" "$v" && continue
+  if ! served "$yaml_mod" "$v"; then log "  the proxy refuses $yaml_mod@v$v: $refusal"; continue; fi
+  if [ -f "$set_dir/built/yaml-v$v" ] && [ -x "$bin/pulumi-language-yaml" ]; then yaml="$v"; log "  pulumi-language-yaml v$v is already built"; break; fi
+  work="$set_dir/build/yaml"
+  ld="-X $yaml_mod/pkg/version.Version=v$v"
+  log "  building pulumi-language-yaml v$v"
+  wrapper "$work" "$(printf '\t%s v%s' "$yaml_mod" "$v")" "$yaml_pkg"
+  if download_all "$work" && run_build "$work/build.log" "compiling pulumi-language-yaml" gobuild "$work" "$bin/pulumi-language-yaml.tmp" "$ld" "$yaml_pkg"; then
+    yaml="$v"
+  else
+    log "  that failed ($(tail -n 1 "$work/build.log" 2>/dev/null)); building v$v against pulumi v$cli"
+    wrapper "$work" "$(printf '\t%s v%s\n\t%s v%s\n\t%s v%s' "$yaml_mod" "$v" "$cli_mod" "$cli" "$sdk_mod" "$cli")" "$yaml_pkg"
+    if download_all "$work" && run_build "$work/build.log" "compiling pulumi-language-yaml" gobuild "$work" "$bin/pulumi-language-yaml.tmp" "$ld" "$yaml_pkg"; then
+      yaml="$v"
+    else
+      log "WARNING: pulumi-language-yaml v$v does not build here (log: $work/build.log); trying an older release"
+      # Remembered only for compile errors, not for a failed download.
+      grep -qE '\.go:[0-9]+:[0-9]+: ' "$work/build.log" 2>/dev/null && echo "$yaml_mod@v$v" >> "$unbuildable_file"
+      continue
+    fi
+  fi
+  mv -f "$bin/pulumi-language-yaml.tmp" "$bin/pulumi-language-yaml"
+  stamp yaml "$yaml"
+  break
+done
+[ -n "$yaml" ] || die "no pulumi-language-yaml release served by the proxy builds here (logs: $set_dir/build/yaml)"
+
+# --- pulumi-language-nodejs -------------------------------------------------------------
+# The Node.js language host has no release tags: it is asked for at the commit of the
+# CLI's release tag. Where the proxy refuses that (or gives no commit), it is built from
+# sdk/v3@v3.68.0, the last release that carried it inside the SDK module; the language
+# host protocol is stable enough for running programs.
+step_start=$SECONDS
+lh_work="$set_dir/build/nodejs"
+info="$(gocmd go mod download -json "$cli_mod@v$cli" 2>/dev/null || true)"
+hash="$(printf '%s' "$info" | sed -n 's/.*"Hash": *"\([0-9a-f]\{12\}\).*/\1/p' | head -n1)"
+when="$(printf '%s' "$info" | sed -n 's/.*"Time": *"\([^"]*\)".*/\1/p' | head -n1)"
+nodejs="$nodejs_sdk_version"
+pseudo=""
+if [ -n "$hash" ] && [ -n "$when" ]; then
+  pseudo="v3.0.0-$(date -u -d "$when" +%Y%m%d%H%M%S)-$hash"
+  if served "$nodejs_mod" "${pseudo#v}"; then nodejs="$cli"; else pseudo=""; fi
+fi
+if [ -f "$set_dir/built/nodejs-v$nodejs" ] && [ -x "$bin/pulumi-language-nodejs" ]; then
+  log "step 4/5: pulumi-language-nodejs v$nodejs is already built"
+else
+  if [ -n "$pseudo" ]; then
+    log "step 4/5: building pulumi-language-nodejs at the v$cli release commit ($pseudo)"
+    wrapper "$lh_work" "$(printf '\t%s %s' "$nodejs_mod" "$pseudo")" "$nodejs_mod"
+    lh_pkg="$nodejs_mod"
+  else
+    log "step 4/5: building pulumi-language-nodejs from sdk/v3@v$nodejs (the proxy refuses $nodejs_mod at the v$cli release commit)"
+    lh_pkg="$sdk_mod/nodejs/cmd/pulumi-language-nodejs"
+    wrapper "$lh_work" "$(printf '\t%s v%s' "$sdk_mod" "$nodejs")" "$lh_pkg"
+  fi
+  { download_all "$lh_work" && run_build "$lh_work/build.log" "compiling pulumi-language-nodejs" \
+      gobuild "$lh_work" "$bin/pulumi-language-nodejs" "$version_ldflag=v$nodejs" "$lh_pkg"; } \
+    || { tail -n 30 "$lh_work/build.log" >&2; die "building pulumi-language-nodejs failed (log: $lh_work/build.log)"; }
+  stamp nodejs "$nodejs"
+fi
+
+# --- pulumi-language-python and pulumi-language-python-exec ------------------------------
+# Later releases moved the Python host into its own module, which the proxy refuses; the
+# -exec script the host runs (found next to the host binary) ships in the same directory
+# of the SDK module, without its executable bit.
+step_start=$SECONDS
+python=""
+for v in $python_sdk_versions; do
+  if [ -f "$set_dir/built/python-v$v" ] && [ -x "$bin/pulumi-language-python" ] && [ -x "$bin/pulumi-language-python-exec" ]; then
+    python="$v"; log "step 5/5: pulumi-language-python v$v is already built"; break
+  fi
+  work="$set_dir/build/python"
+  log "step 5/5: building pulumi-language-python from sdk/v3@v$v"
+  lh_pkg="$sdk_mod/python/cmd/pulumi-language-python"
+  wrapper "$work" "$(printf '\t%s v%s' "$sdk_mod" "$v")" "$lh_pkg"
+  if served "$sdk_mod" "$v" && download_all "$work" \
+    && run_build "$work/build.log" "compiling pulumi-language-python" gobuild "$work" "$bin/pulumi-language-python" "$version_ldflag=v$v" "$lh_pkg"; then
+    src="$(gocmd go mod download -json "$sdk_mod@v$v" 2>/dev/null | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p' | head -n1)"
+    [ -f "$src/python/cmd/pulumi-language-python-exec" ] || die "sdk/v3@v$v has no python/cmd/pulumi-language-python-exec"
+    install -m 0755 "$src/python/cmd/pulumi-language-python-exec" "$bin/pulumi-language-python-exec"
+    python="$v"; stamp python "$v"; break
+  fi
+  log "WARNING: the Python language host of sdk/v3@v$v did not build (${refusal:-log: $work/build.log}); trying an older one"
+done
+[ -n "$python" ] || die "no Python language host builds here (logs: $set_dir/build/python)"
+
+printf 'cli=%s\nnodejs=%s\nyaml=%s\npython=%s\n' "$cli" "$nodejs" "$yaml" "$python" > "$resolved_file.tmp"
+mv -f "$resolved_file.tmp" "$resolved_file"
+log "ready in $((SECONDS - start))s: pulumi v$cli, language hosts nodejs v$nodejs, yaml v$yaml, python v$python: $bin"
 echo "$bin"
+exit 0
+}

@@ -1,0 +1,114 @@
+// `pulumi import` of existing keys' rotations through the plugin provider, in a YAML project, with
+// the real CLI against the emulator: one read per key and no write; the code the CLI prints,
+// pasted into the program, previews with no changes; a bulk import of 50 keys; an unknown key and
+// a malformed id fail clearly and leave nothing in the state.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Stack } from "@pulumi/pulumi/automation";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { installedPackageDir } from "../../harness/installed-package.js";
+import { startKmsTestbed, type KmsTestbed } from "../../harness/kms-testbed.js";
+
+const TYPE = "huaweicloud-kms:index:KeyRotation";
+const PAYMENTS = "a0a0a0a0-0000-4000-8000-000000000001";
+const ARCHIVE = "a0a0a0a0-0000-4000-8000-000000000002";
+
+function keyId(i: number): string {
+  return `b1b1b1b1-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
+}
+
+describe("pulumi import (plugin provider, YAML project)", () => {
+  let bed: KmsTestbed;
+  let project: string;
+  let stack: Stack;
+  let run = 0;
+
+  const projectFile = (): string => join(project, "Pulumi.yaml");
+  const header = (): string =>
+    [`name: kms-import`, `runtime: yaml`, `packages:`, `  huaweicloud-kms: ${installedPackageDir()}`, ""].join("\n");
+
+  async function requests(): Promise<string[]> {
+    const log = await bed.admin.requests();
+    await bed.admin.clearRequests();
+    return log.map((r) => r.operation);
+  }
+
+  async function kinds(): Promise<string[]> {
+    const state = await stack.exportStack();
+    return ((state.deployment as { resources?: { type: string }[] }).resources ?? []).map((r) => r.type).filter((t) => t === TYPE);
+  }
+
+  beforeAll(async () => {
+    bed = await startKmsTestbed();
+    project = mkdtempSync(join(tmpdir(), "kms-import-"));
+  });
+  beforeEach(async () => {
+    await bed.admin.reset();
+    await bed.admin.putKey(PAYMENTS, { rotationEnabled: true, rotationInterval: 90 });
+    await bed.admin.putKey(ARCHIVE, { rotationEnabled: false });
+    writeFileSync(projectFile(), header());
+    stack = await bed.projectStack(`import-${++run}`, project);
+    await bed.admin.clearRequests();
+  });
+  afterAll(async () => {
+    await bed.dispose();
+    rmSync(project, { recursive: true, force: true });
+  });
+
+  it("imports two keys with one read each and no write; the printed code previews with no changes", async () => {
+    const result = await stack.import({
+      resources: [
+        { type: TYPE, name: "payments", id: PAYMENTS },
+        { type: TYPE, name: "archive", id: ARCHIVE },
+      ],
+      protect: false,
+      generateCode: true,
+    });
+    expect((await requests()).sort()).toEqual(["get-key-rotation-status", "get-key-rotation-status"]);
+    expect(result.summary.resourceChanges).toMatchObject({ import: 2 });
+    const state = await stack.exportStack();
+    const payments = (state.deployment as { resources: { urn: string; outputs: Record<string, unknown> }[] }).resources.find((r) =>
+      r.urn.endsWith("::payments"),
+    );
+    expect(payments?.outputs).toMatchObject({ keyId: PAYMENTS, enabled: true, intervalDays: 90 });
+
+    // The user pastes what the CLI printed into the program.
+    // YAML code names the type by its short form (the `index` module left out).
+    expect(result.generatedCode).toContain("type: huaweicloud-kms:KeyRotation");
+    writeFileSync(projectFile(), header() + result.generatedCode);
+    await stack.preview({ expectNoChanges: true });
+    expect(await requests()).toEqual([]);
+    expect(readFileSync(projectFile(), "utf8")).toContain("intervalDays: 90");
+  });
+
+  it("imports 50 keys in one run: 50 reads, 0 writes", async () => {
+    const ids = Array.from({ length: 50 }, (_, i) => keyId(i + 1));
+    for (const id of ids) await bed.admin.putKey(id, { rotationEnabled: true, rotationInterval: 30 + (id.charCodeAt(35) % 300) });
+    await bed.admin.clearRequests();
+    const result = await stack.import({
+      resources: ids.map((id, i) => ({ type: TYPE, name: `key-${i + 1}`, id })),
+      protect: false,
+      generateCode: false,
+    });
+    expect(result.summary.resourceChanges).toMatchObject({ import: 50 });
+    const ops = await requests();
+    expect(ops.filter((o) => o === "get-key-rotation-status")).toHaveLength(50);
+    expect(ops).toHaveLength(50);
+    expect(await kinds()).toHaveLength(50);
+  });
+
+  it("an unknown key fails, naming it, and leaves nothing in the state", async () => {
+    const unknown = "c2c2c2c2-0000-4000-8000-00000000dead";
+    await expect(stack.import({ resources: [{ type: TYPE, name: "ghost", id: unknown }], generateCode: false })).rejects.toThrow(unknown);
+    expect(await kinds()).toEqual([]);
+  });
+
+  it("a malformed id fails with the key id rule, before any KMS call, and leaves nothing in the state", async () => {
+    await expect(stack.import({ resources: [{ type: TYPE, name: "bad", id: "alias/payments" }], generateCode: false })).rejects.toThrow(
+      /not a KMS key id|keyId must match/,
+    );
+    expect(await requests()).toEqual([]);
+    expect(await kinds()).toEqual([]);
+  });
+});

@@ -251,7 +251,7 @@ export async function readKeyRotation(
   const intervalDays =
     !status.enabled && typeof recorded?.intervalDays === "number" ? recorded.intervalDays : status.intervalDays;
   // Declared inputs that KMS does not hold stay as recorded (the check filled in their defaults).
-  const inputs = { ...recorded, keyId, enabled: status.enabled, intervalDays } as KeyRotationInputs;
+  const inputs: KeyRotationInputs = { ...recorded, keyId, enabled: status.enabled, intervalDays };
   return { inputs, outputs: outputs(inputs, status) };
 }
 

@@ -5,6 +5,9 @@
 // key ids known at construction (literals, stack config) fails both resources before the engine
 // sees either of them: no KMS call is made.
 import * as pulumi from "@pulumi/pulumi";
+import { duplicateKeyMessage } from "../provider/resources/key-rotation/one-owner.js";
+
+export { duplicateKeyMessage };
 
 /** The claims of one program run: key id → names of the resources that declare it, in order. */
 type Claims = Map<string, string[]>;
@@ -28,16 +31,6 @@ function runClaims(): Claims {
 /** A macrotask: every claim made synchronously by the program (and its microtasks) is in by then. */
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-/** The message for a key declared by more than one resource; pure, for tests. */
-export function duplicateKeyMessage(keyId: string, names: readonly string[]): string {
-  const who = names.map((n) => `"${n}"`).join(" and ");
-  return (
-    `KeyRotation ${who} both manage key ${keyId}: a key's rotation can have only one KeyRotation in a stack ` +
-    "(two would overwrite each other's settings on every run, and deleting one would turn rotation off under the other). " +
-    "Keep one of them; to hand the key to another resource, remove or re-key the old one in the same change."
-  );
 }
 
 /**

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { keyRotationProvider } from "../provider/adapters/dynamic/provider-shell.js";
 import { DEBUG_ENV, FORWARDED, forwardReplaceOnChanges, forwardTimeouts } from "../provider/adapters/dynamic/forwarded-options.js";
 import { keyRotationSpec } from "../provider/resources/key-rotation/spec.js";
+import { declaredProperties } from "./declared-properties.js";
 import { claimKey } from "./key-claims.js";
 import type { KeyRotationArgs, KeyRotationOutputs } from "./key-rotation-types.js";
 
@@ -36,16 +37,11 @@ export class KeyRotation extends pulumi.dynamic.Resource {
     const adopt = importId === undefined ? args.adopt : adoptingImport(name, importId, args.keyId);
     // A lookup (`get`) manages nothing, so it claims no key.
     const keyId = rest.id === undefined ? claimKey(name, args.keyId) : args.keyId;
-    // Every declared property, inputs from the arguments and outputs left for the provider to fill.
-    const props: Record<string, unknown> = {};
-    for (const [prop, spec] of Object.entries(keyRotationSpec.properties)) {
-      props[prop] = spec.kind === "input" ? (args as unknown as Record<string, unknown>)[prop] : undefined;
-    }
     super(
       keyRotationProvider(),
       name,
       {
-        ...props,
+        ...declaredProperties(keyRotationSpec, args, true),
         keyId,
         adopt,
         // The engine tells a dynamic provider neither of these options nor whether it previews.

@@ -5,8 +5,9 @@
  * plugin provider").
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { PropertySpec } from "../provider/engine/resource-spec.js";
 import { keyRotationSpec } from "../provider/resources/key-rotation/spec.js";
+import { declaredProperties } from "./declared-properties.js";
+import { claimKey } from "./key-claims.js";
 import type { KeyRotationArgs, KeyRotationOutputs } from "./key-rotation-types.js";
 
 export type { KeyRotationArgs, KeyRotationOutputs } from "./key-rotation-types.js";
@@ -15,14 +16,9 @@ export type { KeyRotationArgs, KeyRotationOutputs } from "./key-rotation-types.j
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the outputs come from the declaration (key-rotation-types.ts); Pulumi sets them on the instance
 export class KeyRotation extends pulumi.CustomResource {
   constructor(name: string, args: Omit<KeyRotationArgs, "adopt">, opts?: pulumi.CustomResourceOptions) {
-    // Every declared property: inputs from the arguments, outputs left for the provider to fill.
-    const props: Record<string, unknown> = {};
-    const properties: Readonly<Record<string, PropertySpec>> = keyRotationSpec.properties;
-    for (const [prop, spec] of Object.entries(properties)) {
-      if (spec.managementOption === true) continue;
-      props[prop] = spec.kind === "input" ? (args as Record<string, unknown>)[prop] : undefined;
-    }
-    super(keyRotationSpec.token, name, props, opts);
+    // A lookup (`get`) manages nothing, so it claims no key.
+    const keyId = opts?.id === undefined ? claimKey(name, args.keyId) : args.keyId;
+    super(keyRotationSpec.token, name, { ...declaredProperties(keyRotationSpec, args, false), keyId }, opts);
   }
 
   /** Looks up the live rotation of an existing key without managing it. */

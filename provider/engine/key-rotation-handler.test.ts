@@ -62,6 +62,16 @@ describe("check", () => {
     await expect(h.check({}, { keyId: KEY }, { preview: true })).rejects.toThrow(`KMS would refuse enable-key-rotation for key ${KEY}: KMS.0209`);
   });
 
+  it("a second resource of the run declaring a key fails its check, naming both (vehicles that know URNs)", async () => {
+    const h = handler();
+    const urn = (name: string) => `urn:pulumi:dev::p::huaweicloud-kms:index:KeyRotation::${name}`;
+    expect((await h.check({}, { keyId: KEY }, { urn: urn("payments") })).failures).toEqual([]);
+    expect((await h.check({}, { keyId: KEY }, { urn: urn("payments") })).failures).toEqual([]);
+    expect((await h.check({}, { keyId: KEY }, { urn: urn("ledger") })).failures).toEqual([
+      { property: "keyId", reason: expect.stringContaining(`KeyRotation "payments" and "ledger" both manage key ${KEY}`) as unknown },
+    ]);
+  });
+
   it("in a preview, a change without settings fails with the settings error", async () => {
     env = {};
     await expect(handler().check({ keyId: KEY, enabled: true, intervalDays: 365 }, { keyId: KEY, intervalDays: 90 }, { preview: true })).rejects.toThrow(

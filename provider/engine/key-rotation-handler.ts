@@ -19,6 +19,7 @@ import {
   readKeyRotation,
   updateKeyRotation,
 } from "../resources/key-rotation/lifecycle.js";
+import { duplicateKeyMessage, nameOfUrn } from "../resources/key-rotation/one-owner.js";
 import { oneLineError, PartialFailure } from "./engine-errors.js";
 import type { CheckFailure } from "./resource-spec.js";
 import type { KmsSession } from "./kms-session.js";
@@ -91,6 +92,8 @@ function failure(e: unknown, id: string): Error {
  */
 export class KeyRotationHandler {
   private readonly declaredKeys = new Set<string>();
+  /** Key → URN of the resource that declared it first in this run (when the vehicle knows URNs). */
+  private readonly owners = new Map<string, string>();
 
   constructor(private readonly session: KmsSession) {}
 
@@ -100,9 +103,27 @@ export class KeyRotationHandler {
    */
   async check(olds: Props, news: Props, ctx: CallContext = {}): Promise<CheckResult> {
     const { inputs, failures } = checkKeyRotationInputs(news, { isUnknown });
-    if (typeof inputs.keyId === "string" && !isUnknown(inputs.keyId)) this.declaredKeys.add(inputs.keyId);
+    if (typeof inputs.keyId === "string" && !isUnknown(inputs.keyId)) {
+      this.declaredKeys.add(inputs.keyId);
+      const duplicate = this.claim(inputs.keyId, ctx.urn);
+      if (duplicate !== undefined) failures.push({ property: "keyId", reason: duplicate });
+    }
     if (failures.length === 0 && ctx.preview === true) await this.preview(olds, inputs, ctx);
     return { inputs, failures };
+  }
+
+  /**
+   * One key, one resource: a second resource of this run declaring a key fails its check, naming
+   * both. Vehicles that know URNs get this here; the dynamic provider's SDK refuses it earlier.
+   */
+  private claim(keyId: string, urn: string | undefined): string | undefined {
+    if (urn === undefined) return undefined;
+    const owner = this.owners.get(keyId);
+    if (owner === undefined || owner === urn) {
+      this.owners.set(keyId, urn);
+      return undefined;
+    }
+    return duplicateKeyMessage(keyId, [nameOfUrn(owner), nameOfUrn(urn)]);
   }
 
   /**

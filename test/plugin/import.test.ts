@@ -104,6 +104,16 @@ describe("pulumi import (plugin provider, YAML project)", () => {
     expect(await kinds()).toEqual([]);
   });
 
+  it("a YAML program declaring one key twice fails preview, naming both resources and the key, with no KMS write", async () => {
+    const resource = (name: string, interval: number): string =>
+      [`  ${name}:`, `    type: ${TYPE}`, `    properties:`, `      keyId: ${PAYMENTS}`, `      intervalDays: ${interval}`].join("\n");
+    writeFileSync(projectFile(), `${header()}resources:\n${resource("payments", 50)}\n${resource("ledger", 100)}\n`);
+    // YAML registers resources concurrently: either may be the second.
+    await expect(stack.preview()).rejects.toThrow(new RegExp(`KeyRotation "(payments|ledger)" and "(payments|ledger)" both manage key ${PAYMENTS}`));
+    // The first resource's preview may have read its key; nothing was written.
+    expect((await requests()).filter((op) => op !== "describe-key")).toEqual([]);
+  });
+
   it("a malformed id fails with the key id rule, before any KMS call, and leaves nothing in the state", async () => {
     await expect(stack.import({ resources: [{ type: TYPE, name: "bad", id: "alias/payments" }], generateCode: false })).rejects.toThrow(
       /not a KMS key id|keyId must match/,

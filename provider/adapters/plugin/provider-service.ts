@@ -148,7 +148,7 @@ export function providerService(pb: PulumiGrpc, options: PluginOptions): Untyped
       return res;
     }),
     check: unary(async (req: InstanceType<typeof p.CheckRequest>) => {
-      const { inputs, failures } = await rotations.check(fromStruct(req.getOlds()), fromStruct(req.getNews()));
+      const { inputs, failures } = await rotations.check(fromStruct(req.getOlds()), fromStruct(req.getNews()), { urn: req.getUrn() });
       return checkResponse(inputs, failures);
     }),
     diff: unary((req: InstanceType<typeof p.DiffRequest>) => {

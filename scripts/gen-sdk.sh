@@ -7,8 +7,9 @@
 #
 # The tool is scripts/gen-sdk (Go, pulumi pkg/sdk v3.274.1, the CLI's versions, so its modules
 # come from the module cache the CLI build filled). It is built once per source into
-# ~/.cache/pulumi-huaweicloud-kms/gen-sdk/<hash>/ (PULUMI_KMS_CACHE moves it): about 35 s the
-# first time on 2 cores, then the cached binary is used. Progress on stderr.
+# ~/.cache/pulumi-huaweicloud-kms/gen-sdk/<hash>/ (PULUMI_KMS_CACHE moves it): a few seconds
+# where the CLI was built (Go's compile cache holds the same packages), about 2 minutes on 2
+# cores with an empty one; then the cached binary is used. Progress on stderr.
 set -euo pipefail
 { # read to the end before running: the file may be edited while a build runs
 
@@ -42,7 +43,7 @@ if [ ! -x "$tool" ]; then
   fi
   if [ ! -x "$tool" ]; then
     start=$SECONDS
-    log "building the tool into $dir (about 35 s the first time on 2 cores; modules: $(go env GOMODCACHE))"
+    log "building the tool into $dir (seconds with the CLI's compile cache, about 2 minutes without; modules: $(go env GOMODCACHE))"
     (cd "$src" && GOWORK=off GOFLAGS="-mod=readonly -buildvcs=false" CGO_ENABLED=0 nice -n 19 \
       go build -trimpath -tags osusergo,grpcnotrace -ldflags "-s -w" -o "$tool.tmp" .) \
       || die "go build failed in $src"

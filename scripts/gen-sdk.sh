@@ -4,6 +4,7 @@
 #   bash scripts/gen-sdk.sh                # bind schema.json, regenerate sdk/python (npm run gen:sdk)
 #   bash scripts/gen-sdk.sh --out DIR      # generate into DIR instead (the test compares it with sdk/python)
 #   bash scripts/gen-sdk.sh --check        # bind only: fails listing every bind diagnostic
+#   bash scripts/gen-sdk.sh --schema FILE  # another schema file (tests)
 #
 # The tool is scripts/gen-sdk (Go, pulumi pkg/sdk v3.274.1, the CLI's versions, so its modules
 # come from the module cache the CLI build filled). It is built once per source into
@@ -19,12 +20,14 @@ log() { printf '[gen-sdk] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 out="$here/sdk/python"
+schema="$here/schema.json"
 args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) [ $# -ge 2 ] || die "--out needs a folder"; out="$2"; shift 2;;
     --check) args+=(-check); shift;;
-    *) die "unknown argument '$1' (use --out DIR or --check)";;
+    --schema) [ $# -ge 2 ] || die "--schema needs a file"; schema="$2"; shift 2;;
+    *) die "unknown argument '$1' (use --out DIR, --check, --schema FILE)";;
   esac
 done
 
@@ -53,7 +56,7 @@ if [ ! -x "$tool" ]; then
 fi
 
 if [ ${#args[@]} -gt 0 ]; then
-  exec "$tool" -schema "$here/schema.json" "${args[@]}"
+  exec "$tool" -schema "$schema" "${args[@]}"
 fi
-exec "$tool" -schema "$here/schema.json" -out "$out"
+exec "$tool" -schema "$schema" -out "$out"
 }

@@ -18,6 +18,7 @@ import (
 	"sort"
 
 	"github.com/blang/semver"
+	"github.com/hashicorp/hcl/v2"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/python"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 )
@@ -80,7 +81,19 @@ func run(schemaPath, out string, check bool) error {
 	}
 	if len(diags) > 0 {
 		for _, d := range diags {
-			fmt.Fprintf(os.Stderr, "bind diagnostic: %s\n", d.Error())
+			severity := "error"
+			if d.Severity == hcl.DiagWarning {
+				severity = "warning"
+			}
+			where := ""
+			if d.Subject != nil {
+				where = d.Subject.String() + ": "
+			}
+			detail := ""
+			if d.Detail != "" {
+				detail = " (" + d.Detail + ")"
+			}
+			fmt.Fprintf(os.Stderr, "bind diagnostic: %s: %s%s%s\n", severity, where, d.Summary, detail)
 		}
 		return fmt.Errorf("%s: %d bind diagnostic(s)", schemaPath, len(diags))
 	}

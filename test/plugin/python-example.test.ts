@@ -31,7 +31,7 @@ function progress(message: string): void {
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): string {
   const r = spawnSync(cmd, args, { encoding: "utf8", env, maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) {
-    const output = `${r.stdout ?? ""}${r.stderr ?? ""}`.trim().split("\n").slice(-30).join("\n");
+    const output = `${r.stdout}${r.stderr}`.trim().split("\n").slice(-30).join("\n");
     throw new Error(`${cmd} ${args.join(" ")} failed (${String(r.status ?? r.signal ?? r.error)}):\n${output}`);
   }
   return r.stdout;

@@ -105,8 +105,10 @@ describe("examples/python-rotation (Python program, generated SDK, plugin provid
   beforeAll(async () => {
     const venvBin = pythonVenv();
     bed = await startKmsTestbed();
-    // The same object the stack's workspace is given: the venv's python first, and loopback kept
-    // off the proxies for Python's gRPC, which reads the lower-case names too.
+    // The same object the stack's workspace is given: the venv's python first. Python's gRPC reads
+    // only the lower-case http_proxy/no_proxy (not the harness's HTTP_PROXY/NO_PROXY): with an
+    // http_proxy inherited from the environment and no no_proxy, the program's connection to the
+    // engine on 127.0.0.1 goes to the proxy and fails (UNAVAILABLE), so loopback is exempted here.
     bed.envVars.PATH = `${venvBin}:${bed.envVars.PATH ?? ""}`;
     bed.envVars.no_proxy = bed.envVars.NO_PROXY ?? "127.0.0.1,localhost,::1";
     bed.envVars.PYTHONDONTWRITEBYTECODE = "1";

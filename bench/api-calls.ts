@@ -13,6 +13,7 @@ import {
   type BenchContext,
   type CallCounts,
   type RotationSpec,
+  type Vehicle,
 } from "./common.js";
 
 export interface ApiCallRow {
@@ -71,7 +72,7 @@ export const MINIMUM_DEFINITION =
  * Runs the steps on three groups of `n` keys: F fresh (rotation off) wanting interval 90, D fresh
  * wanting the defaults, M already rotating every 90 days (a matching key).
  */
-export async function measureApiCalls(ctx: BenchContext, n: number): Promise<ApiCallsResult> {
+export async function measureApiCalls(ctx: BenchContext, n: number, vehicle: Vehicle = "dynamic"): Promise<ApiCallsResult> {
   const fresh90 = keyIds(1, n);
   const freshDefault = keyIds(2, n);
   const matching = keyIds(3, n);
@@ -82,12 +83,12 @@ export async function measureApiCalls(ctx: BenchContext, n: number): Promise<Api
       ...matching.map((keyId) => ({ keyId, rotationEnabled: true, rotationInterval: 90 })),
     ],
   };
-  const bed = await startBed(ctx, { seed });
+  const bed = await startBed(ctx, { seed }, {}, vehicle);
   const rows: ApiCallRow[] = [];
   // The program declares whatever `specs` holds when the engine runs it.
   let specs: RotationSpec[] = [];
   try {
-    const stack = await bed.stack("api-calls", rotationProgram(() => specs));
+    const stack = await bed.stack("api-calls", rotationProgram(() => specs, vehicle));
     await bed.bed.admin.clearRequests();
 
     const step = async (
@@ -96,7 +97,7 @@ export async function measureApiCalls(ctx: BenchContext, n: number): Promise<Api
       expect: Expectation,
       run: (s: Stack) => Promise<Record<string, number>>,
     ): Promise<void> => {
-      progress(ctx, `api calls: ${operation}`);
+      progress(ctx, `api calls (${vehicle}): ${operation}`);
       const engineChanges = await run(stack);
       const log = await bed.bed.admin.requests();
       await bed.bed.admin.clearRequests();

@@ -4,7 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 import { join, resolve } from "node:path";
 import type { EmulatorOptions, RequestLogEntry } from "../emulator/index.js";
-import { installedPackageRoot } from "../harness/installed-package.js";
+import { createRequire } from "node:module";
+import type { ProjectSettings } from "@pulumi/pulumi/automation";
+import { installedPackageDir, installedPackageRoot } from "../harness/installed-package.js";
 import { loadSdk, startKmsTestbed, type KmsTestbed } from "../harness/kms-testbed.js";
 
 /** Where every measurement gets its Pulumi CLI from (set once by run.ts). */
@@ -47,10 +49,22 @@ export interface Bed {
   dispose(): Promise<void>;
 }
 
+/** How KeyRotation reaches the engine: the dynamic provider, or the plugin provider. */
+export type Vehicle = "dynamic" | "plugin";
+
+/** Pulumi.yaml of the benchmark project; the plugin vehicle names the installed package's folder. */
+function projectSettings(vehicle: Vehicle): ProjectSettings {
+  const settings = { name: "kms-bench", runtime: "nodejs" };
+  if (vehicle === "dynamic") return settings;
+  const withPlugin = { ...settings, plugins: { providers: [{ name: "huaweicloud-kms", path: installedPackageDir() }] } };
+  return withPlugin;
+}
+
 export async function startBed(
   ctx: BenchContext,
   emulator: Partial<EmulatorOptions> = {},
   extraEnv: Record<string, string> = {},
+  vehicle: Vehicle = "dynamic",
 ): Promise<Bed> {
   const bed = await startKmsTestbed({ binDir: ctx.binDir, ...emulator });
   const envVars = { ...bed.envVars, ...providerModulePath(), ...extraEnv };
@@ -59,7 +73,7 @@ export async function startBed(
     stack: (name, program) =>
       LocalWorkspace.createOrSelectStack(
         { stackName: name, projectName: "kms-bench", program },
-        { pulumiCommand: bed.sandbox.pulumiCommand, envVars, workDir: bed.sandbox.workDir },
+        { pulumiCommand: bed.sandbox.pulumiCommand, envVars, workDir: bed.sandbox.workDir, projectSettings: projectSettings(vehicle) },
       ),
     dispose: () => bed.dispose(),
   };
@@ -87,12 +101,17 @@ export interface RotationSpec {
  * edits it between runs to make the engine see a change. Nothing is exported: stack outputs would
  * add engine work that the floor program does not have.
  */
-export function rotationProgram(specs: () => readonly RotationSpec[]): PulumiFn {
-  const { KeyRotation } = loadSdk();
+export function rotationProgram(specs: () => readonly RotationSpec[], vehicle: Vehicle = "dynamic"): PulumiFn {
+  const { KeyRotation } = vehicle === "dynamic" ? loadSdk() : loadPluginSdk();
   return () => {
     for (const [i, spec] of specs().entries()) new KeyRotation(resourceName(i), spec);
     return Promise.resolve({});
   };
+}
+
+/** The plugin vehicle's SDK class, from the same installed copy as the dynamic one. */
+function loadPluginSdk(): typeof import("../sdk/plugin.js") {
+  return createRequire(join(installedPackageRoot(), "program.js"))("pulumi-huaweicloud-kms/plugin") as typeof import("../sdk/plugin.js");
 }
 
 export function resourceName(i: number): string {

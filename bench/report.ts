@@ -1,6 +1,7 @@
 // Turns the measurements into the tables (Markdown, readable in a terminal and pasteable into the
 // README), the PASS/MISS verdict per target, and the closing notes that explain each miss from
 // the figures of the same run.
+import type { PluginFigure } from "./plugin-vehicle.js";
 import type { ApiCallsResult } from "./api-calls.js";
 import { round } from "./common.js";
 import { describeVariant, type Cell } from "./engine-overhead.js";
@@ -50,6 +51,7 @@ export interface BenchReport {
   stateSize?: { keyRotation: StateSize; floor: StateSize };
   throttled?: ThrottledResult;
   memory?: MemoryRow[];
+  plugin?: PluginFigure;
   targets: TargetVerdict[];
   notes: string[];
   errors: string[];
@@ -59,6 +61,29 @@ export interface BenchReport {
 export const STATE_TARGET_BYTES = 2048;
 export const UP_RATIO_TARGET: Readonly<Record<number, number>> = { 0: 1.15, 50: 1.3 };
 export const THROTTLED_RATIO_TARGET = 1.2;
+/** The plugin provider's process, from spawn to the printed port. */
+export const PLUGIN_START_TARGET_MS = 300;
+
+function pluginTables(p: PluginFigure, dynamicState: number | undefined): string {
+  const api = p.apiCalls.rows.map((r) => [r.operation, `${r.reads}`, `${r.mutating}`, `${r.minMutating}`, verdict(r.pass)]);
+  const upLine = (up: PluginFigure["up"][number]): string =>
+    `\`up\` of ${up.n} rotations at ${up.latencyMs} ms, median of ${up.repetitions} interleaved runs: floor ${seconds(up.floorMs)} s, ` +
+    `dynamic ${seconds(up.dynamicMs)} s (${round(up.dynamicMs / up.floorMs, 2)}×), plugin ${seconds(up.pluginMs)} s ` +
+    `(${round(up.pluginMs / up.floorMs, 2)}× the floor, ${round(up.pluginMs / up.dynamicMs, 2)}× the dynamic provider).`;
+  return [
+    `KMS calls per resource through the plugin (${p.apiCalls.keysPerGroup} keys per group; the dynamic provider's are figure 1):`,
+    "",
+    table(["operation", "reads", "mutating", "min mutating", "result"], api),
+    "",
+    ...p.up.map(upLine),
+    "",
+    `State per resource: plugin ${p.stateBytesPerResource.plugin} B (no serialized provider)` +
+      `${dynamicState === undefined ? "" : `, dynamic ${dynamicState} B`}.`,
+    "",
+    `Plugin start-up, spawn to printed port: median ${p.startUp.medianMs} ms (${p.startUp.samples.join(", ")} ms); ` +
+      `a bare \`node\` start takes ${p.startUp.bareNodeMs} ms of it.`,
+  ].join("\n");
+}
 
 function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
@@ -197,6 +222,40 @@ function memoryTable(rows: readonly MemoryRow[]): string {
 /** Fills `targets` and `notes` from the measurements. */
 export function judge(report: BenchReport): void {
   const { targets, notes } = report;
+  if (report.plugin) {
+    const p = report.plugin;
+    for (const row of p.apiCalls.rows) {
+      targets.push({ figure: "6 plugin calls", target: `${row.operation}: ${row.target}`, measured: `${row.reads} read + ${row.mutating} mutating per resource`, pass: row.pass });
+    }
+    for (const up of p.up) {
+      targets.push({
+        figure: "6 plugin up",
+        target: `up of N=${up.n} at ${up.latencyMs} ms no slower than the dynamic provider`,
+        measured: `${round(up.pluginMs / up.dynamicMs, 2)}× (${seconds(up.pluginMs)} s vs ${seconds(up.dynamicMs)} s)`,
+        pass: up.pluginMs <= up.dynamicMs,
+      });
+      if (up.latencyMs === 50) {
+        targets.push({
+          figure: "6 plugin up",
+          target: `up of N=${up.n} at 50 ms ≤ 1.3× the floor, CLI defaults`,
+          measured: `${round(up.pluginMs / up.floorMs, 2)}× (${seconds(up.pluginMs)} s vs ${seconds(up.floorMs)} s)`,
+          pass: up.pluginMs <= 1.3 * up.floorMs,
+        });
+      }
+    }
+    targets.push({
+      figure: "6 plugin state",
+      target: "no __provider in the state",
+      measured: `${p.stateBytesPerResource.plugin} B per resource, provider ${p.stateBytesPerResource.pluginProvider} B`,
+      pass: p.stateBytesPerResource.pluginProvider === 0,
+    });
+    targets.push({
+      figure: "6 plugin start-up",
+      target: `spawn to port ≤ ${PLUGIN_START_TARGET_MS} ms`,
+      measured: `${p.startUp.medianMs} ms (bare node ${p.startUp.bareNodeMs} ms)`,
+      pass: p.startUp.medianMs <= PLUGIN_START_TARGET_MS,
+    });
+  }
   if (report.apiCalls) {
     for (const row of report.apiCalls.rows) {
       targets.push({
@@ -352,6 +411,9 @@ export function renderTables(report: BenchReport): string {
   }
   if (report.memory && report.memory.length > 0) {
     parts.push(`### 5. Peak RSS of the dynamic-provider process (highest of every up and destroy)\n\n${memoryTable(report.memory)}`);
+  }
+  if (report.plugin) {
+    parts.push(`### 6. The plugin provider beside the dynamic provider\n\n${pluginTables(report.plugin, report.stateSize?.keyRotation.bytesPerResource)}`);
   }
   if (report.targets.length > 0) {
     const passed = report.targets.filter((t) => t.pass).length;

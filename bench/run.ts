@@ -13,6 +13,7 @@ import { progress, round, type BenchContext } from "./common.js";
 import { measureCell, warmUp, type Cell, type CellPlan } from "./engine-overhead.js";
 import type { RssPeak } from "./memory.js";
 import { judge, renderTables, type BenchReport, type MachineInfo, type MemoryRow } from "./report.js";
+import { measurePluginVehicle } from "./plugin-vehicle.js";
 import { measureThrottled } from "./throttled.js";
 
 interface Settings {
@@ -59,7 +60,7 @@ const QUICK: Settings = {
 /** Engine parallelism and client concurrency of the latency diagnostic. */
 const DIAGNOSTIC_PARALLEL = 32;
 
-const FIGURES = ["api", "engine", "throttled"] as const;
+const FIGURES = ["api", "engine", "throttled", "plugin"] as const;
 type Figure = (typeof FIGURES)[number];
 
 function parseArgs(argv: readonly string[]): { settings: Settings; only: ReadonlySet<Figure> } {
@@ -76,7 +77,7 @@ function parseArgs(argv: readonly string[]): { settings: Settings; only: Readonl
       only = new Set(list as Figure[]);
     } else if (arg === "--help" || arg === "-h") {
       process.stdout.write(
-        "usage: tsx bench/run.ts [--quick] [--only api,engine,throttled]\n" +
+        "usage: tsx bench/run.ts [--quick] [--only api,engine,throttled,plugin]\n" +
           "  --quick  N = 10 and 50, 5 keys per group for API calls, 100 throttled keys (a few minutes)\n" +
           "  default  N = 10, 100 and 500, 20 keys per group, 500 throttled keys (the issue's figures)\n",
       );
@@ -172,6 +173,12 @@ async function main(): Promise<number> {
   if (only.has("api")) {
     await figure("api calls", async () => {
       report.apiCalls = await measureApiCalls(ctx, settings.apiKeys);
+    });
+  }
+
+  if (only.has("plugin")) {
+    await figure("plugin", async () => {
+      report.plugin = await measurePluginVehicle(ctx, settings.apiKeys, settings.targetN, settings.mode === "full" ? 3 : 2);
     });
   }
 

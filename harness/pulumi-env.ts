@@ -51,6 +51,8 @@ export async function createPulumiSandbox(options: { prefix?: string; binDir?: s
     HTTP_PROXY: "http://127.0.0.1:9",
     HTTPS_PROXY: "http://127.0.0.1:9",
     NO_PROXY: "127.0.0.1,localhost,::1",
+    // Python's gRPC reads only the lower-case names.
+    no_proxy: "127.0.0.1,localhost,::1",
   };
   const pulumiCommand = await PulumiCommand.get({ root: dirname(binDir) });
   return {

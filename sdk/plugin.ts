@@ -30,3 +30,34 @@ export class KeyRotation extends pulumi.CustomResource {
 // The outputs, typed and documented from the declaration, merge into the class.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
 export interface KeyRotation extends KeyRotationOutputs {}
+
+/** Settings of an explicit provider; each one left out comes from the environment (`HW_*`). */
+export interface ProviderArgs {
+  region?: pulumi.Input<string>;
+  projectId?: pulumi.Input<string>;
+  accessKey?: pulumi.Input<string>;
+  secretKey?: pulumi.Input<string>;
+  securityToken?: pulumi.Input<string>;
+  authToken?: pulumi.Input<string>;
+  endpoint?: pulumi.Input<string>;
+  maxRetries?: pulumi.Input<number>;
+  requestTimeoutMs?: pulumi.Input<number>;
+  deadlineMs?: pulumi.Input<number>;
+  maxConcurrency?: pulumi.Input<number>;
+}
+
+/** Credentials that the engine keeps encrypted in the state. */
+const SECRET_SETTINGS = ["accessKey", "secretKey", "securityToken", "authToken"] as const;
+
+/**
+ * An explicit plugin provider: its own region, endpoint and credentials for the resources given it
+ * with the `provider` option (a second account or region in one program). Credentials are stored
+ * as secrets.
+ */
+export class Provider extends pulumi.ProviderResource {
+  constructor(name: string, args: ProviderArgs = {}, opts?: pulumi.ResourceOptions) {
+    const props: Record<string, unknown> = { ...args };
+    for (const key of SECRET_SETTINGS) if (props[key] !== undefined) props[key] = pulumi.secret(props[key]);
+    super("huaweicloud-kms", name, props, opts);
+  }
+}

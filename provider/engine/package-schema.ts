@@ -45,7 +45,8 @@ export function packageSchema(info: PackageInfo): Record<string, unknown> {
     resources: Object.fromEntries(info.resources.map((r) => [r.token, resourceSchema(r)])),
     language: {
       nodejs: { packageName: "pulumi-huaweicloud-kms" },
-      python: { packageName: "pulumi_huaweicloud_kms" },
+      // The SDK carries the package's version (otherwise 0.0.0), so the engine asks for this plugin version.
+      python: { packageName: "pulumi_huaweicloud_kms", respectSchemaVersion: true },
     },
   };
 }

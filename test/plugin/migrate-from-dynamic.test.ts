@@ -20,7 +20,11 @@ const PLUGIN_TYPE = "huaweicloud-kms:index:KeyRotation";
 
 type PluginSdk = typeof import("../../sdk/plugin.js");
 
-/** Three rotations: on every 90 days, off (interval kept), on every 180 days. */
+/**
+ * Three rotations: on every 90 days (with customTimeouts, which the dynamic class forwards as a
+ * hidden input), off (interval kept), and on every 180 days as configured by hand and adopted
+ * with `import` (the dynamic class's adopting create, `adopt: true` in its inputs).
+ */
 const SPECS = {
   orders: { keyId: "0a0a0a0a-0000-4000-8000-00000000000a", enabled: true, intervalDays: 90 },
   billing: { keyId: "0b0b0b0b-0000-4000-8000-00000000000b", enabled: false, intervalDays: 90 },
@@ -72,6 +76,7 @@ describe("moving a stack from the dynamic KeyRotation to the plugin provider", (
   beforeAll(async () => {
     bed = await startKmsTestbed();
     for (const { keyId } of Object.values(SPECS)) await bed.admin.putKey(keyId);
+    await bed.admin.putKey(SPECS.audit.keyId, { rotationEnabled: true, rotationInterval: 180 });
     const dynamic = loadSdk();
     const plugin = createRequire(join(installedPackageRoot(), "program.js"))("pulumi-huaweicloud-kms/plugin") as PluginSdk;
     // Both vehicles take their settings from the same stack config (`huaweicloud-kms:*`, the
@@ -91,10 +96,11 @@ describe("moving a stack from the dynamic KeyRotation to the plugin provider", (
         program: () => {
           for (const name of NAMES) {
             const spec = specs[name];
-            if (mode === "dynamic") new dynamic.KeyRotation(name, spec);
+            const opts = name === "orders" ? { customTimeouts: { update: "5m" } } : {};
+            if (mode === "dynamic") new dynamic.KeyRotation(name, spec, name === "audit" ? { import: spec.keyId } : opts);
             // The switch: the plugin's class, the same names, and an alias from the old type.
-            else if (mode === "plugin-with-alias") new plugin.KeyRotation(name, spec, { aliases: [{ type: DYNAMIC_TYPE }] });
-            else new plugin.KeyRotation(name, spec);
+            else if (mode === "plugin-with-alias") new plugin.KeyRotation(name, spec, { ...opts, aliases: [{ type: DYNAMIC_TYPE }] });
+            else new plugin.KeyRotation(name, spec, opts);
           }
           return Promise.resolve({});
         },
@@ -116,14 +122,15 @@ describe("moving a stack from the dynamic KeyRotation to the plugin provider", (
     const up = await stack.up();
     expect(up.summary.resourceChanges).toEqual({ create: 4 });
     expect(await calls()).toEqual([
-      "enable-key-rotation audit",
       "enable-key-rotation orders",
       "get-key-rotation-status audit",
       "get-key-rotation-status billing",
       "get-key-rotation-status orders",
-      "update-key-rotation-interval audit 180",
       "update-key-rotation-interval orders 90",
     ]);
+    const dynamicInputs = (await resources()).filter((r) => r.type === DYNAMIC_TYPE).map((r) => r.inputs ?? {});
+    expect(dynamicInputs.some((i) => i.adopt === true)).toBe(true);
+    expect(dynamicInputs.some((i) => Object.keys(i).some((k) => k.startsWith("__") && k !== "__provider"))).toBe(true);
     const types = (await resources()).map((r) => r.type).sort();
     expect(types).toEqual([DYNAMIC_TYPE, DYNAMIC_TYPE, DYNAMIC_TYPE, "pulumi:providers:pulumi-nodejs", "pulumi:pulumi:Stack"]);
     kmsBefore = await kms();

@@ -3,7 +3,7 @@
 // real CLI previews and deploys it against the emulator. Nothing of the repository is reachable
 // from the copy (no NODE_PATH, no workspace link, no node_modules above it).
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -13,6 +13,7 @@ import { startKmsTestbed, type KmsTestbed } from "../../harness/kms-testbed.js";
 const root = resolve(__dirname, "../..");
 const run = promisify(execFile);
 const KEY = "0d0466b0-e727-4d9c-b35d-f84bb474a37f";
+const YAML_KEY = "1d0466b0-e727-4d9c-b35d-f84bb474a37f";
 
 /** The `npm install ...` line of the README's "## Install" section, as words. */
 function readmeInstallLine(): string[] {
@@ -23,12 +24,22 @@ function readmeInstallLine(): string[] {
   return line.trim().split(/\s+/);
 }
 
+/** The `packages:` line for the plugin that the README's plugin section shows. */
+function readmePackagesLine(): string {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const line = /^ {2}(huaweicloud-kms: \.\/node_modules\/pulumi-huaweicloud-kms)\b/m.exec(readme)?.[1];
+  if (line === undefined) throw new Error("README.md: no `huaweicloud-kms: ./node_modules/...` packages line");
+  return line;
+}
+
 describe("examples/basic copied out of the repository", () => {
   let bed: KmsTestbed;
   let scratch: string;
   let project: string;
   let env: Record<string, string>;
   let installOutput: string;
+  let tarball: string;
+  let userPath: string[];
 
   const pulumi = async (...args: string[]): Promise<string> => {
     const { stdout } = await run(join(inject("pulumiBinDir"), "pulumi"), [...args, "--non-interactive", "--color", "never"], {
@@ -47,7 +58,7 @@ describe("examples/basic copied out of the repository", () => {
       cwd: root,
       env: { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ""}` },
     });
-    const tarball = join(scratch, packed.trim().split("\n").pop() ?? "");
+    tarball = join(scratch, packed.trim().split("\n").pop() ?? "");
 
     project = join(scratch, "basic");
     cpSync(join(root, "examples/basic"), project, {
@@ -57,7 +68,7 @@ describe("examples/basic copied out of the repository", () => {
     });
     const [npm, ...args] = readmeInstallLine().map((word) => (word === "pulumi-huaweicloud-kms" ? tarball : word));
     // Node 22 first on PATH, as the README asks; the npm cache is the one `npm ci` filled.
-    const userPath = [dirname(process.execPath), ...(process.env.PATH ?? "").split(delimiter).filter((d) => !d.includes("node_modules"))];
+    userPath = [dirname(process.execPath), ...(process.env.PATH ?? "").split(delimiter).filter((d) => !d.includes("node_modules"))];
     const installed = await run(npm ?? "npm", [...args, "--prefer-offline", "--no-audit", "--no-fund"], {
       cwd: project,
       env: { ...process.env, PATH: userPath.join(delimiter) },
@@ -104,5 +115,30 @@ describe("examples/basic copied out of the repository", () => {
     const state = await pulumi("stack", "export");
     expect(state).toContain("pulumi-huaweicloud-kms/dist/provider/adapters/dynamic/provider-module.js");
     expect(state).not.toContain(root);
+  });
+
+  it("the installed package is a plugin folder: a YAML project's `packages:` names it, and `pulumi up` rotates the key", async () => {
+    const yaml = join(scratch, "yaml-rotation");
+    mkdirSync(yaml);
+    writeFileSync(join(yaml, "package.json"), '{ "private": true }\n');
+    await run("npm", ["install", tarball, "--prefer-offline", "--no-audit", "--no-fund"], {
+      cwd: yaml,
+      env: { ...process.env, PATH: userPath.join(delimiter) },
+    });
+    // The README's line for a project of one's own, in place of the example's path to this repository.
+    const example = readFileSync(join(root, "examples/yaml-rotation/Pulumi.yaml"), "utf8");
+    writeFileSync(join(yaml, "Pulumi.yaml"), example.replace("huaweicloud-kms: ../..", readmePackagesLine()));
+    const cli = (...args: string[]) =>
+      run(join(inject("pulumiBinDir"), "pulumi"), [...args, "--non-interactive", "--color", "never"], { cwd: yaml, env });
+    await cli("stack", "init", "yaml");
+    await cli("config", "set", "keyId", YAML_KEY);
+    await bed.admin.putKey(YAML_KEY);
+    const { stdout: preview } = await cli("preview");
+    expect(preview).toMatch(/\+\s+huaweicloud-kms:index:KeyRotation\s+app-key\s+create/);
+    const { stdout: up } = await cli("up", "--yes");
+    expect(up).toContain("rotationIntervalDays: 90");
+    expect(await bed.admin.getKey(YAML_KEY)).toMatchObject({ rotationEnabled: true, rotationInterval: 90 });
+    await cli("destroy", "--yes");
+    expect(await bed.admin.getKey(YAML_KEY)).toMatchObject({ rotationEnabled: false });
   });
 });

@@ -4,10 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 import { join, resolve } from "node:path";
 import type { EmulatorOptions, RequestLogEntry } from "../emulator/index.js";
-import { createRequire } from "node:module";
-import type { ProjectSettings } from "@pulumi/pulumi/automation";
-import { installedPackageDir, installedPackageRoot } from "../harness/installed-package.js";
-import { loadSdk, startKmsTestbed, type KmsTestbed } from "../harness/kms-testbed.js";
+import { installedPackageRoot } from "../harness/installed-package.js";
+import { loadPluginSdk, loadSdk, projectSettingsFor, startKmsTestbed, type KmsTestbed, type Vehicle } from "../harness/kms-testbed.js";
 
 /** Where every measurement gets its Pulumi CLI from (set once by run.ts). */
 export interface BenchContext {
@@ -49,16 +47,7 @@ export interface Bed {
   dispose(): Promise<void>;
 }
 
-/** How KeyRotation reaches the engine: the dynamic provider, or the plugin provider. */
-export type Vehicle = "dynamic" | "plugin";
-
-/** Pulumi.yaml of the benchmark project; the plugin vehicle names the installed package's folder. */
-function projectSettings(vehicle: Vehicle): ProjectSettings {
-  const settings = { name: "kms-bench", runtime: "nodejs" };
-  if (vehicle === "dynamic") return settings;
-  const withPlugin = { ...settings, plugins: { providers: [{ name: "huaweicloud-kms", path: installedPackageDir() }] } };
-  return withPlugin;
-}
+export type { Vehicle };
 
 export async function startBed(
   ctx: BenchContext,
@@ -73,7 +62,7 @@ export async function startBed(
     stack: (name, program) =>
       LocalWorkspace.createOrSelectStack(
         { stackName: name, projectName: "kms-bench", program },
-        { pulumiCommand: bed.sandbox.pulumiCommand, envVars, workDir: bed.sandbox.workDir, projectSettings: projectSettings(vehicle) },
+        { pulumiCommand: bed.sandbox.pulumiCommand, envVars, workDir: bed.sandbox.workDir, projectSettings: projectSettingsFor("kms-bench", vehicle) },
       ),
     dispose: () => bed.dispose(),
   };
@@ -107,11 +96,6 @@ export function rotationProgram(specs: () => readonly RotationSpec[], vehicle: V
     for (const [i, spec] of specs().entries()) new KeyRotation(resourceName(i), spec);
     return Promise.resolve({});
   };
-}
-
-/** The plugin vehicle's SDK class, from the same installed copy as the dynamic one. */
-function loadPluginSdk(): typeof import("../sdk/plugin.js") {
-  return createRequire(join(installedPackageRoot(), "program.js"))("pulumi-huaweicloud-kms/plugin") as typeof import("../sdk/plugin.js");
 }
 
 export function resourceName(i: number): string {

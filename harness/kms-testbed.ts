@@ -2,7 +2,7 @@
 import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { LocalWorkspace, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, type ProjectSettings, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 import {
   DEFAULT_PROJECT_ID,
   emulatorAdmin,
@@ -11,7 +11,7 @@ import {
   type EmulatorOptions,
   type RunningEmulator,
 } from "../emulator/index.js";
-import { installedPackageRoot } from "./installed-package.js";
+import { installedPackageDir, installedPackageRoot } from "./installed-package.js";
 import { createPulumiSandbox, type PulumiSandbox } from "./pulumi-env.js";
 
 /** Distinctive credentials, so a test can search every output for them. */
@@ -20,6 +20,10 @@ export const TEST_SECRET_KEY = "sk-test-leak-canary-5f1e0c9d";
 export const TEST_PROJECT_ID = DEFAULT_PROJECT_ID;
 
 type Sdk = typeof import("../sdk/index.js");
+type PluginSdk = typeof import("../sdk/plugin.js");
+
+/** How KeyRotation reaches the engine: the dynamic provider, or the plugin provider. */
+export type Vehicle = "dynamic" | "plugin";
 
 /**
  * The built package, loaded by Node itself (not the test transformer) from an installed layout,
@@ -31,14 +35,28 @@ export function loadSdk(layout: "installed" | "linked" = "installed"): Sdk {
   return createRequire(from)("pulumi-huaweicloud-kms") as Sdk;
 }
 
+/** The plugin vehicle's SDK (`pulumi-huaweicloud-kms/plugin`), from the same installed layout. */
+export function loadPluginSdk(): PluginSdk {
+  return createRequire(join(installedPackageRoot(), "program.js"))("pulumi-huaweicloud-kms/plugin") as PluginSdk;
+}
+
+/** Pulumi.yaml of an inline program; the plugin vehicle names the installed package's folder as its provider. */
+export function projectSettingsFor(name: string, vehicle: Vehicle): ProjectSettings {
+  const settings = { name, runtime: "nodejs" };
+  if (vehicle === "dynamic") return settings;
+  // `plugins` is written to Pulumi.yaml as given; the Automation API's type does not list it.
+  const withPlugin = { ...settings, plugins: { providers: [{ name: "huaweicloud-kms", path: installedPackageDir() }] } };
+  return withPlugin;
+}
+
 export interface KmsTestbed {
   readonly emulator: RunningEmulator;
   readonly admin: EmulatorAdmin;
   readonly sandbox: PulumiSandbox;
   /** Environment of the CLI and so of the provider: endpoint, project, credentials. */
   readonly envVars: Record<string, string>;
-  /** A new stack (its own name) running `program` against the emulator. */
-  stack(name: string, program: PulumiFn): Promise<Stack>;
+  /** A new stack (its own name) running `program` against the emulator, through either vehicle (default dynamic). */
+  stack(name: string, program: PulumiFn, vehicle?: Vehicle): Promise<Stack>;
   /**
    * A stack of the Pulumi project in `workDir` (e.g. examples/basic), run by the CLI's language
    * host as `pulumi up` would. Its Pulumi.<stack>.yaml is removed on dispose.
@@ -72,10 +90,15 @@ export async function startKmsTestbed(options: Partial<EmulatorOptions> & { binD
     admin: emulatorAdmin(emulator.url),
     sandbox,
     envVars,
-    stack: (name, program) =>
+    stack: (name, program, vehicle = "dynamic") =>
       LocalWorkspace.createOrSelectStack(
         { stackName: name, projectName: "kms-suite", program },
-        { pulumiCommand: sandbox.pulumiCommand, envVars, workDir: sandbox.workDir },
+        {
+          pulumiCommand: sandbox.pulumiCommand,
+          envVars,
+          workDir: sandbox.workDir,
+          ...(vehicle === "plugin" ? { projectSettings: projectSettingsFor("kms-suite", vehicle) } : {}),
+        },
       ),
     projectStack: async (name, workDir) => {
       // The process id keeps stack files of suites running side by side apart.

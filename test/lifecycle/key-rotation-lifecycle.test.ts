@@ -1,10 +1,13 @@
 // The life of one stack of three KeyRotations, through the real CLI against the emulator:
 // up → no-op preview/up → refresh → interval change → toggle → key change (replace) → destroy.
+// The same scenario, with the same exact KMS calls, through both vehicles: the dynamic provider
+// and the plugin provider.
 import type { Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RequestLogEntry } from "../../emulator/index.js";
 import { opsRecorder } from "../../harness/engine-events.js";
-import { loadSdk, startKmsTestbed, type KmsTestbed } from "../../harness/kms-testbed.js";
+import type * as pulumi from "@pulumi/pulumi";
+import { loadPluginSdk, loadSdk, startKmsTestbed, type KmsTestbed, type Vehicle } from "../../harness/kms-testbed.js";
 
 const KEY_A = "aaaaaaaa-0000-4000-8000-000000000001";
 const KEY_B = "bbbbbbbb-0000-4000-8000-000000000002";
@@ -26,7 +29,13 @@ function calls(log: RequestLogEntry[]): string[] {
   });
 }
 
-describe("KeyRotation lifecycle", () => {
+/** What the scenario needs of either vehicle's KeyRotation class. */
+type RotationClass = new (
+  name: string,
+  args: Spec,
+) => { enabled: pulumi.Output<boolean>; intervalDays: pulumi.Output<number>; numberOfRotations: pulumi.Output<number> };
+
+describe.each<Vehicle>(["dynamic", "plugin"])("KeyRotation lifecycle (%s provider)", (vehicle) => {
   let bed: KmsTestbed;
   let stack: Stack;
   // The program reads this on every run, so each step edits it and runs the engine again.
@@ -46,7 +55,7 @@ describe("KeyRotation lifecycle", () => {
     bed = await startKmsTestbed();
     for (const id of [KEY_A, KEY_B, KEY_D]) await bed.admin.putKey(id);
     await bed.admin.putKey(KEY_C, { rotationEnabled: true, rotationInterval: 200 });
-    const { KeyRotation } = loadSdk();
+    const KeyRotation: RotationClass = vehicle === "dynamic" ? loadSdk().KeyRotation : loadPluginSdk().KeyRotation;
     stack = await bed.stack("lifecycle", () => {
       const out: Record<string, unknown> = {};
       for (const [name, spec] of Object.entries(specs)) {
@@ -54,7 +63,7 @@ describe("KeyRotation lifecycle", () => {
         out[name] = { enabled: r.enabled, intervalDays: r.intervalDays, rotations: r.numberOfRotations };
       }
       return Promise.resolve(out);
-    });
+    }, vehicle);
   });
 
   afterAll(async () => {

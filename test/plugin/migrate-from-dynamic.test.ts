@@ -6,14 +6,14 @@
 // dynamic provider's delete, which would turn rotation off, never runs). A refresh then reads each
 // key once and records the plugin's outputs (the dynamic provider's serialized `__provider`
 // leaves the state).
-import { LocalWorkspace, type ProjectSettings, type Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AdminKey } from "../../emulator/index.js";
 import { opsRecorder } from "../../harness/engine-events.js";
-import { installedPackageDir, installedPackageRoot } from "../../harness/installed-package.js";
-import { TEST_ACCESS_KEY, TEST_PROJECT_ID, TEST_SECRET_KEY, loadSdk, startKmsTestbed, type KmsTestbed } from "../../harness/kms-testbed.js";
+import { installedPackageRoot } from "../../harness/installed-package.js";
+import { projectSettingsFor, TEST_ACCESS_KEY, TEST_PROJECT_ID, TEST_SECRET_KEY, loadSdk, startKmsTestbed, type KmsTestbed } from "../../harness/kms-testbed.js";
 import { ROTATION_TYPE as DYNAMIC_TYPE, agreesWithKms, isMutating } from "../faults/fault-support.js";
 
 const PLUGIN_TYPE = "huaweicloud-kms:index:KeyRotation";
@@ -83,12 +83,7 @@ describe("moving a stack from the dynamic KeyRotation to the plugin provider", (
     // credentials as secrets), as a user's stack would have them: none from the environment.
     const SETTINGS_ENV = new Set(["HW_KMS_ENDPOINT", "HW_PROJECT_ID", "HW_ACCESS_KEY", "HW_SECRET_KEY"]);
     const envVars = Object.fromEntries(Object.entries(bed.envVars).filter(([k]) => !SETTINGS_ENV.has(k)));
-    // The `plugins` key, which the Automation API's type does not list, is written as given.
-    const project = {
-      name: "kms-migrate",
-      runtime: "nodejs",
-      plugins: { providers: [{ name: "huaweicloud-kms", path: installedPackageDir() }] },
-    } as ProjectSettings;
+    const project = projectSettingsFor("kms-migrate", "plugin");
     stack = await LocalWorkspace.createOrSelectStack(
       {
         stackName: "migrate",

@@ -2,31 +2,21 @@
 // provider is checked, naming every way to set it and with no KMS call; an explicit provider
 // resource with its own endpoint and credentials serves the resources given it, beside the default
 // provider configured from the environment.
-import { createRequire } from "node:module";
-import { join } from "node:path";
-import { LocalWorkspace, type ProjectSettings, type Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_PROJECT_ID, emulatorAdmin, startEmulator, type EmulatorAdmin, type RunningEmulator } from "../../emulator/index.js";
-import { installedPackageDir, installedPackageRoot } from "../../harness/installed-package.js";
-import { startKmsTestbed, type KmsTestbed } from "../../harness/kms-testbed.js";
-
-type PluginSdk = typeof import("../../sdk/plugin.js");
+import { projectSettingsFor, loadPluginSdk, startKmsTestbed, type KmsTestbed } from "../../harness/kms-testbed.js";
 
 const KEY_DEFAULT = "d0d0d0d0-0000-4000-8000-000000000001";
 const KEY_OTHER = "d0d0d0d0-0000-4000-8000-000000000002";
 const OTHER_AK = "AKOTHERACCOUNT000001";
 const OTHER_SK = "sk-other-account-secret";
 
-function pluginProject(name: string): ProjectSettings {
-  const settings = { name, runtime: "nodejs", plugins: { providers: [{ name: "huaweicloud-kms", path: installedPackageDir() }] } };
-  return settings;
-}
-
 describe("plugin provider settings", () => {
   let bed: KmsTestbed;
   let other: RunningEmulator;
   let otherAdmin: EmulatorAdmin;
-  let sdk: PluginSdk;
+  let sdk: ReturnType<typeof loadPluginSdk>;
 
   async function stackOf(name: string, envVars: Record<string, string>, program: () => void): Promise<Stack> {
     return LocalWorkspace.createOrSelectStack(
@@ -38,7 +28,7 @@ describe("plugin provider settings", () => {
           return Promise.resolve({});
         },
       },
-      { pulumiCommand: bed.sandbox.pulumiCommand, envVars, workDir: bed.sandbox.workDir, projectSettings: pluginProject("kms-plugin-config") },
+      { pulumiCommand: bed.sandbox.pulumiCommand, envVars, workDir: bed.sandbox.workDir, projectSettings: projectSettingsFor("kms-plugin-config", "plugin") },
     );
   }
 
@@ -48,7 +38,7 @@ describe("plugin provider settings", () => {
     otherAdmin = emulatorAdmin(other.url);
     await bed.admin.putKey(KEY_DEFAULT);
     await otherAdmin.putKey(KEY_OTHER);
-    sdk = createRequire(join(installedPackageRoot(), "program.js"))("pulumi-huaweicloud-kms/plugin") as PluginSdk;
+    sdk = loadPluginSdk();
   });
   afterAll(async () => {
     await other.close();

@@ -10,14 +10,12 @@
 // - the secret scan: distinctive AK/SK as stack-config secrets and, in a second stack, from the
 //   environment, through up/refresh/export/destroy with the provider's debug lines and the
 //   engine's -v=9 log, searched for in every output, engine event, export and backend file.
-import { LocalWorkspace, type EngineEvent, type PulumiFn, type ProjectSettings, type Stack, type UpOptions } from "@pulumi/pulumi/automation";
-import { createRequire } from "node:module";
+import { LocalWorkspace, type EngineEvent, type PulumiFn, type Stack, type UpOptions } from "@pulumi/pulumi/automation";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AdminKey, RequestLogEntry } from "../../emulator/index.js";
-import { installedPackageDir, installedPackageRoot } from "../../harness/installed-package.js";
-import { TEST_PROJECT_ID, startKmsTestbed, type KmsTestbed } from "../../harness/kms-testbed.js";
+import { projectSettingsFor, loadPluginSdk, TEST_PROJECT_ID, startKmsTestbed, type KmsTestbed } from "../../harness/kms-testbed.js";
 import {
   FAULT_CASES,
   MAX_RETRIES,
@@ -46,16 +44,6 @@ import {
 } from "../faults/fault-support.js";
 
 const PLUGIN_TYPE = "huaweicloud-kms:index:KeyRotation";
-type PluginSdk = typeof import("../../sdk/plugin.js");
-
-function pluginSdk(): PluginSdk {
-  return createRequire(join(installedPackageRoot(), "program.js"))("pulumi-huaweicloud-kms/plugin") as PluginSdk;
-}
-
-/** Pulumi.yaml of a project whose `huaweicloud-kms` provider is the installed package's folder. */
-function pluginProject(name: string): ProjectSettings {
-  return { name, runtime: "nodejs", plugins: { providers: [{ name: "huaweicloud-kms", path: installedPackageDir() }] } } as ProjectSettings;
-}
 
 /** A plugin stack of the testbed's sandbox; `env` on top of the testbed's (undefined removes). */
 function pluginStack(bed: KmsTestbed, project: string, name: string, program: PulumiFn, env: Record<string, string | undefined> = {}): Promise<Stack> {
@@ -66,7 +54,7 @@ function pluginStack(bed: KmsTestbed, project: string, name: string, program: Pu
   }
   return LocalWorkspace.createOrSelectStack(
     { stackName: name, projectName: project, program },
-    { pulumiCommand: bed.sandbox.pulumiCommand, envVars, workDir: bed.sandbox.workDir, projectSettings: pluginProject(project) },
+    { pulumiCommand: bed.sandbox.pulumiCommand, envVars, workDir: bed.sandbox.workDir, projectSettings: projectSettingsFor(project, "plugin") },
   );
 }
 
@@ -115,7 +103,7 @@ function byKey(log: RequestLogEntry[]): Map<string, RequestLogEntry[]> {
  * delete); the result is what the matrix's assertCase/assertConverged check.
  */
 async function runPluginMatrix(bed: KmsTestbed, op: MatrixOperation): Promise<MatrixRun> {
-  const { KeyRotation } = pluginSdk();
+  const { KeyRotation } = loadPluginSdk();
   const plan = PLANS[op];
   const keys = CASES.map((c, i) => ({ c, keyId: keyIdFor(OPERATION_PREFIX[op], i) }));
   for (const { keyId } of keys) await bed.admin.putKey(keyId);
@@ -253,7 +241,7 @@ describe("plugin provider: a permanent KMS refusal", () => {
   });
 
   it("fails the create in one line naming the code and the key, after one request, with nothing recorded", async () => {
-    const { KeyRotation } = pluginSdk();
+    const { KeyRotation } = loadPluginSdk();
     const keyId = keyIdFor("4e7f5a11", 0);
     await bed.admin.putKey(keyId);
     const stack = await pluginStack(bed, "kms-plugin-refusal", "refusal", () => {
@@ -313,7 +301,7 @@ describe("plugin provider: secrets leak nowhere", () => {
   });
 
   async function lifecycle(name: string, env: Record<string, string | undefined>, config: Record<string, { value: string; secret?: boolean }>) {
-    const { KeyRotation } = pluginSdk();
+    const { KeyRotation } = loadPluginSdk();
     const keyId = keyIdFor("5ec7e701", name === "config-keys" ? 0 : 1);
     await bed.admin.putKey(keyId);
     const stack = await pluginStack(

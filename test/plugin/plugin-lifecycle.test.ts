@@ -2,18 +2,14 @@
 // CLI from the installed package's folder) against the emulator: the lifecycle with exact KMS
 // calls, settings from stack config (secrets included), a preview that reads the key of a create,
 // and no serialized provider in the state.
-import { LocalWorkspace, type ProjectSettings, type Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import { readdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { installedPackageDir, installedPackageRoot } from "../../harness/installed-package.js";
-import { startKmsTestbed, TEST_ACCESS_KEY, TEST_PROJECT_ID, TEST_SECRET_KEY, type KmsTestbed } from "../../harness/kms-testbed.js";
+import { projectSettingsFor, loadPluginSdk, startKmsTestbed, TEST_ACCESS_KEY, TEST_PROJECT_ID, TEST_SECRET_KEY, type KmsTestbed } from "../../harness/kms-testbed.js";
 
 const KEY_A = "aaaaaaaa-0000-4000-8000-0000000000a1";
 const KEY_B = "bbbbbbbb-0000-4000-8000-0000000000b2";
-
-type PluginSdk = typeof import("../../sdk/plugin.js");
 
 interface Spec {
   keyId: string;
@@ -25,15 +21,6 @@ function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => join(e.parentPath, e.name));
-}
-
-/**
- * Pulumi.yaml of a project whose `huaweicloud-kms` provider is the installed package's folder
- * (the `plugins` key, which the Automation API's type does not list, is written as given).
- */
-function pluginProject(name: string): ProjectSettings {
-  const settings = { name, runtime: "nodejs", plugins: { providers: [{ name: "huaweicloud-kms", path: installedPackageDir() }] } };
-  return settings;
 }
 
 describe("plugin provider: KeyRotation lifecycle", () => {
@@ -54,7 +41,7 @@ describe("plugin provider: KeyRotation lifecycle", () => {
     bed = await startKmsTestbed();
     await bed.admin.putKey(KEY_A);
     await bed.admin.putKey(KEY_B);
-    const { KeyRotation } = createRequire(join(installedPackageRoot(), "program.js"))("pulumi-huaweicloud-kms/plugin") as PluginSdk;
+    const { KeyRotation } = loadPluginSdk();
     // Settings come from stack config only: the plugin reads its own namespace, secrets included.
     const SETTINGS_ENV = new Set(["HW_KMS_ENDPOINT", "HW_PROJECT_ID", "HW_ACCESS_KEY", "HW_SECRET_KEY"]);
     const envVars = Object.fromEntries(Object.entries(bed.envVars).filter(([k]) => !SETTINGS_ENV.has(k)));
@@ -75,7 +62,7 @@ describe("plugin provider: KeyRotation lifecycle", () => {
         pulumiCommand: bed.sandbox.pulumiCommand,
         envVars,
         workDir: bed.sandbox.workDir,
-        projectSettings: pluginProject("kms-plugin"),
+        projectSettings: projectSettingsFor("kms-plugin", "plugin"),
       },
     );
     await stack.setAllConfig({

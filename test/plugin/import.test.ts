@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { installedPackageDir } from "../../harness/installed-package.js";
-import { startKmsTestbed, type KmsTestbed } from "../../harness/kms-testbed.js";
+import { loadPluginSdk, startKmsTestbed, type KmsTestbed } from "../../harness/kms-testbed.js";
 
 const TYPE = "huaweicloud-kms:index:KeyRotation";
 const PAYMENTS = "a0a0a0a0-0000-4000-8000-000000000001";
@@ -80,6 +80,24 @@ describe("pulumi import (plugin provider, YAML project)", () => {
     await stack.preview({ expectNoChanges: true });
     expect(await requests()).toEqual([]);
     expect(readFileSync(projectFile(), "utf8")).toContain("intervalDays: 90");
+  });
+
+  it("in a TypeScript project (code generation off), the program written from the import previews with no changes", async () => {
+    const { KeyRotation } = loadPluginSdk();
+    const declared = { payments: { keyId: PAYMENTS, enabled: true, intervalDays: 90 } };
+    const ts = await bed.stack(
+      `import-ts-${run}`,
+      () => {
+        for (const [name, args] of Object.entries(declared)) new KeyRotation(name, args);
+        return Promise.resolve({});
+      },
+      "plugin",
+    );
+    const result = await ts.import({ resources: [{ type: TYPE, name: "payments", id: PAYMENTS }], protect: false, generateCode: false });
+    expect(result.summary.resourceChanges).toMatchObject({ import: 1 });
+    expect(await requests()).toEqual(["get-key-rotation-status"]);
+    await ts.preview({ expectNoChanges: true });
+    expect(await requests()).toEqual([]);
   });
 
   it("imports 50 keys in one run: 50 reads, 0 writes", async () => {

@@ -45,7 +45,7 @@ export class KeyRotation extends pulumi.dynamic.Resource {
         keyId,
         adopt,
         // The engine tells a dynamic provider neither of these options nor whether it previews.
-        [FORWARDED.timeouts]: forwardTimeouts(rest.customTimeouts),
+        [FORWARDED.timeouts]: timeoutsInput(rest.customTimeouts),
         [FORWARDED.replaceOnChanges]: forwardReplaceOnChanges(rest.replaceOnChanges),
         [FORWARDED.preview]: pulumi.runtime.isDryRun() ? true : undefined,
         [FORWARDED.urn]: process.env[DEBUG_ENV] ? pulumi.createUrn(name, RESOURCE_TYPE, rest.parent) : undefined,
@@ -65,6 +65,22 @@ export class KeyRotation extends pulumi.dynamic.Resource {
 // The outputs, typed and documented from the declaration, merge into the class.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
 export interface KeyRotation extends KeyRotationOutputs {}
+
+/**
+ * The forwarded `customTimeouts`; a malformed one fails the resource's registration with the
+ * option, the value and the rule (not the constructor: a throw there would leave the engine
+ * connection the program opened behind).
+ */
+function timeoutsInput(custom: pulumi.CustomTimeouts | undefined): pulumi.Input<ReturnType<typeof forwardTimeouts>> {
+  try {
+    return forwardTimeouts(custom);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    return pulumi.output(undefined).apply(() => {
+      throw new pulumi.RunError(message);
+    });
+  }
+}
 
 function adoptingImport(name: string, importId: pulumi.Input<string>, keyId: pulumi.Input<string>): pulumi.Output<boolean> {
   return pulumi.all([importId, keyId]).apply(([id, key]) => {

@@ -15,6 +15,7 @@ interface EngineLog {
 }
 
 let engine: EngineLog | null | undefined;
+let sending: Promise<void> = Promise.resolve();
 
 let engineAddress: string | undefined = process.argv[2];
 
@@ -46,7 +47,20 @@ export function debugLine(urn: string | undefined, message: string): void {
     return;
   }
   const req = new log.pb.LogRequest().setSeverity(log.pb.LogSeverity.INFO).setUrn(urn).setMessage(message);
-  log.client.log(req, (err) => {
-    if (err) process.stderr.write(`${message}\n`);
-  });
+  // One at a time: concurrent calls may reach the engine in any order, and lines must read in the
+  // order the calls were made.
+  sending = sending.then(
+    () =>
+      new Promise<void>((resolve) => {
+        log.client.log(req, (err) => {
+          if (err) process.stderr.write(`${message}\n`);
+          resolve();
+        });
+      }),
+  );
+}
+
+/** Resolves once every line written so far has reached the engine (call before answering it). */
+export function debugLinesSent(): Promise<void> {
+  return sending;
 }

@@ -18,7 +18,7 @@ import {
   readUrn,
   type TimedOperation,
 } from "./forwarded-options.js";
-import { debugLine } from "../engine-log.js";
+import { debugLine, debugLinesSent } from "../engine-log.js";
 import { suppressHostEcho } from "./host-echo.js";
 
 type Props = Record<string, unknown>;
@@ -90,6 +90,8 @@ export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.Ch
     return { inputs: withProvider({ ...inputs, ...recordedOptions(news) }, news), failures };
   } catch (e) {
     throw suppressHostEcho(e);
+  } finally {
+    await debugLinesSent();
   }
 }
 
@@ -106,6 +108,8 @@ export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult
     return { id, outs: { ...outputs, ...recordedOptions(inputs) } };
   } catch (e) {
     throw dynamicFailure(e, inputs);
+  } finally {
+    await debugLinesSent();
   }
 }
 
@@ -117,6 +121,8 @@ export async function read(id: string, props: Props): Promise<pulumi.dynamic.Rea
     return { id, props: { ...result.outputs, ...options }, inputs: { ...result.inputs, ...options } };
   } catch (e) {
     throw suppressHostEcho(e);
+  } finally {
+    await debugLinesSent();
   }
 }
 
@@ -125,6 +131,8 @@ export async function update(id: string, olds: Props, news: Props): Promise<pulu
     return { outs: { ...(await rotations.update(id, olds, news, context(news, "update"))), ...recordedOptions(news) } };
   } catch (e) {
     throw dynamicFailure(e, news);
+  } finally {
+    await debugLinesSent();
   }
 }
 
@@ -133,6 +141,8 @@ async function remove(_id: string, props: Props): Promise<void> {
     await rotations.delete(props, context(props, "delete"));
   } catch (e) {
     throw suppressHostEcho(e);
+  } finally {
+    await debugLinesSent();
   }
 }
 

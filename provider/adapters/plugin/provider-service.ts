@@ -9,7 +9,7 @@ import { PartialFailure } from "../../engine/engine-errors.js";
 import { KeyRotationHandler, UNKNOWN, type CallContext } from "../../engine/key-rotation-handler.js";
 import { KmsSession } from "../../engine/kms-session.js";
 import { keyRotationSpec } from "../../resources/key-rotation/spec.js";
-import { debugLine, setEngineAddress } from "../engine-log.js";
+import { debugLine, debugLinesSent, setEngineAddress } from "../engine-log.js";
 import { changedSettings, checkConfig, explicitSettings } from "./plugin-config.js";
 import { plainProperties } from "./property-values.js";
 import type { PulumiGrpc } from "./pulumi-grpc.js";
@@ -68,13 +68,16 @@ export function providerService(pb: PulumiGrpc, options: PluginOptions): Untyped
   /** Runs an async handler body and answers the call with its value or its failure. */
   function unary<Req, Res>(body: (req: Req) => Promise<Res> | Res): Handler<Req, Res> {
     return (call, callback) => {
+      // The call's debug lines reach the engine before its answer does.
       Promise.resolve()
         .then(() => body(call.request))
         .then(
-          (res) => {
+          async (res) => {
+            await debugLinesSent();
             callback(null, res);
           },
-          (e: unknown) => {
+          async (e: unknown) => {
+            await debugLinesSent();
             callback(failure(e));
           },
         );

@@ -6,7 +6,7 @@ import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import { expect } from "vitest";
 import type { KmsOperation } from "../../provider/kms/kms-rules.js";
 import type { AdminKey, FaultRule, RequestLogEntry } from "../../emulator/index.js";
-import { loadSdk, type KmsTestbed } from "../../harness/kms-testbed.js";
+import { loadPluginSdk, loadSdk, type KmsTestbed, type Vehicle } from "../../harness/kms-testbed.js";
 import {
   STACK_FRAME,
   agreesWithKms,
@@ -214,10 +214,16 @@ function byKey(log: RequestLogEntry[]): Map<string, RequestLogEntry[]> {
  * key with its fault scoped to that key; then a clean refresh, then a fault-free up (destroy for
  * delete); collects what each case needs.
  */
-export async function runMatrix(bed: KmsTestbed, op: MatrixOperation): Promise<MatrixRun> {
-  const { KeyRotation } = loadSdk();
+export async function runMatrix(
+  bed: KmsTestbed,
+  op: MatrixOperation,
+  options: { vehicle?: Vehicle; cases?: readonly FaultCase[] } = {},
+): Promise<MatrixRun> {
+  const vehicle = options.vehicle ?? "dynamic";
+  const faultCases = options.cases ?? FAULT_CASES;
+  const { KeyRotation } = vehicle === "dynamic" ? loadSdk() : loadPluginSdk();
   const plan = PLANS[op];
-  const keys = FAULT_CASES.map((c, i) => ({ c, keyId: keyIdFor(OPERATION_PREFIX[op], i) }));
+  const keys = faultCases.map((c, i) => ({ c, keyId: keyIdFor(OPERATION_PREFIX[op], i) }));
   for (const { keyId } of keys) await bed.admin.putKey(keyId);
 
   let desired: { enabled: boolean; intervalDays: number } =
@@ -226,10 +232,13 @@ export async function runMatrix(bed: KmsTestbed, op: MatrixOperation): Promise<M
     for (const { c, keyId } of keys) new KeyRotation(c.id, { keyId, ...desired });
     return Promise.resolve({});
   };
-  const stack = await stackWithEnv(bed, `matrix-${op}`, program, {
-    HW_MAX_RETRIES: String(MAX_RETRIES),
-    HW_KMS_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
-  });
+  const stack = await stackWithEnv(
+    bed,
+    `matrix-${vehicle}-${op}`,
+    program,
+    { HW_MAX_RETRIES: String(MAX_RETRIES), HW_KMS_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) },
+    vehicle,
+  );
   const parallel = keys.length + 1;
 
   // Arrange: bring every key to the starting point of the operation, without faults.
@@ -249,9 +258,9 @@ export async function runMatrix(bed: KmsTestbed, op: MatrixOperation): Promise<M
         ? stack.destroy({ parallel, continueOnError: true, onEvent })
         : stack.refresh({ parallel, onEvent });
   const outcome = await outcomeOf(run);
-  const dropped = FAULT_CASES.reduce((n, c) => n + c.dropped, 0);
+  const dropped = faultCases.reduce((n, c) => n + c.dropped, 0);
   const log = byKey(await settledRequests(bed.admin, dropped));
-  const recordedAfter = await recordedRotations(stack);
+  const recordedAfter = await recordedRotations(stack, vehicle);
   const kmsAfter = new Map<string, AdminKey>();
   for (const { keyId } of keys) {
     const key = await bed.admin.getKey(keyId);
@@ -265,7 +274,7 @@ export async function runMatrix(bed: KmsTestbed, op: MatrixOperation): Promise<M
   const refreshMutations = (await bed.admin.requests())
     .filter((r) => isMutating(r.operation))
     .map((r) => `${r.operation} ${r.keyId ?? "?"}`);
-  const recordedFinal = await recordedRotations(stack);
+  const recordedFinal = await recordedRotations(stack, vehicle);
   const kmsFinal = new Map<string, AdminKey>();
   for (const { keyId } of keys) {
     const key = await bed.admin.getKey(keyId);
@@ -276,7 +285,7 @@ export async function runMatrix(bed: KmsTestbed, op: MatrixOperation): Promise<M
   await bed.admin.clearRequests();
   const converge = await outcomeOf(op === "delete" ? stack.destroy({ parallel }) : stack.up({ parallel }));
   const convergeLog = byKey(await bed.admin.requests());
-  const recordedConverged = await recordedRotations(stack);
+  const recordedConverged = await recordedRotations(stack, vehicle);
 
   const cases = new Map<string, CaseResult>();
   for (const { c, keyId } of keys) {

@@ -5,9 +5,16 @@ import { execFile } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { LocalWorkspace, type EngineEvent, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 import type { AdminKey, EmulatorAdmin, RequestLogEntry } from "../../emulator/index.js";
-import type { KmsTestbed, loadSdk } from "../../harness/kms-testbed.js";
+import { projectSettingsFor, type KmsTestbed, type loadSdk, type Vehicle } from "../../harness/kms-testbed.js";
 
 export const ROTATION_TYPE = "pulumi-nodejs:dynamic/huaweicloud-kms:KeyRotation";
+/** The type the plugin provider records. */
+export const PLUGIN_ROTATION_TYPE = "huaweicloud-kms:index:KeyRotation";
+
+/** The recorded type of a KeyRotation of either vehicle. */
+export function rotationType(vehicle: Vehicle): string {
+  return vehicle === "dynamic" ? ROTATION_TYPE : PLUGIN_ROTATION_TYPE;
+}
 
 /** Operations that change a key's rotation; everything else only reads. */
 export const MUTATING_OPERATIONS = ["enable-key-rotation", "disable-key-rotation", "update-key-rotation-interval"] as const;
@@ -32,6 +39,7 @@ export function stackWithEnv(
   name: string,
   program: PulumiFn,
   extraEnv: Record<string, string | undefined> = {},
+  vehicle: Vehicle = "dynamic",
 ): Promise<Stack> {
   const envVars: Record<string, string> = { ...bed.envVars };
   for (const [k, v] of Object.entries(extraEnv)) {
@@ -40,7 +48,12 @@ export function stackWithEnv(
   }
   return LocalWorkspace.createOrSelectStack(
     { stackName: name, projectName: "kms-faults", program },
-    { pulumiCommand: bed.sandbox.pulumiCommand, envVars, workDir: bed.sandbox.workDir },
+    {
+      pulumiCommand: bed.sandbox.pulumiCommand,
+      envVars,
+      workDir: bed.sandbox.workDir,
+      ...(vehicle === "plugin" ? { projectSettings: projectSettingsFor("kms-faults", vehicle) } : {}),
+    },
   );
 }
 
@@ -97,13 +110,13 @@ interface Deployment {
   pending_operations?: unknown[];
 }
 
-/** The KeyRotations recorded in the stack's state, by key id. */
-export async function recordedRotations(stack: Stack): Promise<Map<string, RecordedRotation>> {
+/** The KeyRotations (of one vehicle) recorded in the stack's state, by key id. */
+export async function recordedRotations(stack: Stack, vehicle: Vehicle = "dynamic"): Promise<Map<string, RecordedRotation>> {
   const state = await stack.exportStack();
   const resources = (state.deployment as Deployment).resources ?? [];
   const out = new Map<string, RecordedRotation>();
   for (const r of resources) {
-    if (r.type !== ROTATION_TYPE) continue;
+    if (r.type !== rotationType(vehicle)) continue;
     const outputs = r.outputs ?? {};
     const keyId = typeof outputs.keyId === "string" ? outputs.keyId : (r.id ?? "");
     out.set(keyId, { name: r.urn.split("::").pop() ?? r.urn, id: r.id ?? "", outputs });

@@ -10,67 +10,25 @@
 // - the secret scan: distinctive AK/SK as stack-config secrets and, in a second stack, from the
 //   environment, through up/refresh/export/destroy with the provider's debug lines and the
 //   engine's -v=9 log, searched for in every output, engine event, export and backend file.
-import { LocalWorkspace, type EngineEvent, type PulumiFn, type Stack, type UpOptions } from "@pulumi/pulumi/automation";
+import type { EngineEvent, UpOptions } from "@pulumi/pulumi/automation";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AdminKey, RequestLogEntry } from "../../emulator/index.js";
-import { projectSettingsFor, loadPluginSdk, TEST_PROJECT_ID, startKmsTestbed, type KmsTestbed } from "../../harness/kms-testbed.js";
-import {
-  FAULT_CASES,
-  MAX_RETRIES,
-  PLANS,
-  REQUEST_TIMEOUT_MS,
-  assertCase,
-  assertConverged,
-  failureOf,
-  type CaseResult,
-  type FaultCase,
-  type MatrixOperation,
-  type MatrixRun,
-} from "../faults/fault-matrix.js";
+import type { AdminKey } from "../../emulator/index.js";
+import { loadPluginSdk, TEST_PROJECT_ID, startKmsTestbed, type KmsTestbed } from "../../harness/kms-testbed.js";
+import { FAULT_CASES, assertCase, assertConverged, failureOf, runMatrix, type FaultCase, type MatrixRun } from "../faults/fault-matrix.js";
 import {
   STACK_FRAME,
   agreesWithKms,
   answerOf,
   errorDiagnostics,
-  isMutating,
   keyIdFor,
   outcomeOf,
   pulumiCli,
-  sequenceOf,
-  settledRequests,
-  type RecordedRotation,
+  recordedRotations,
+  stackWithEnv,
 } from "../faults/fault-support.js";
 
-const PLUGIN_TYPE = "huaweicloud-kms:index:KeyRotation";
-
-/** A plugin stack of the testbed's sandbox; `env` on top of the testbed's (undefined removes). */
-function pluginStack(bed: KmsTestbed, project: string, name: string, program: PulumiFn, env: Record<string, string | undefined> = {}): Promise<Stack> {
-  const envVars: Record<string, string> = { ...bed.envVars };
-  for (const [k, v] of Object.entries(env)) {
-    if (v === undefined) Reflect.deleteProperty(envVars, k);
-    else envVars[k] = v;
-  }
-  return LocalWorkspace.createOrSelectStack(
-    { stackName: name, projectName: project, program },
-    { pulumiCommand: bed.sandbox.pulumiCommand, envVars, workDir: bed.sandbox.workDir, projectSettings: projectSettingsFor(project, "plugin") },
-  );
-}
-
-/** The plugin's KeyRotations recorded in the stack's state, by key id. */
-async function recordedRotations(stack: Stack): Promise<Map<string, RecordedRotation>> {
-  const state = await stack.exportStack();
-  const resources = (state.deployment as { resources?: { type: string; urn: string; id?: string; outputs?: Record<string, unknown> }[] }).resources ?? [];
-  const out = new Map<string, RecordedRotation>();
-  for (const r of resources) {
-    if (r.type !== PLUGIN_TYPE) continue;
-    const outputs = r.outputs ?? {};
-    const keyId = typeof outputs.keyId === "string" ? outputs.keyId : (r.id ?? "");
-    out.set(keyId, { name: r.urn.split("::").pop() ?? r.urn, id: r.id ?? "", outputs });
-  }
-  return out;
-}
 
 /** The representative faults: transient, landed-then-500, landed-then-dropped, permanent. */
 const CASE_IDS = ["503-twice", "500-after-apply", "reset-after", "503-always"] as const;
@@ -80,137 +38,13 @@ const CASES: readonly FaultCase[] = CASE_IDS.map((id) => {
   return c;
 });
 
-const OPERATION_PREFIX: Readonly<Record<MatrixOperation, string>> = {
-  create: "c0ea7e01",
-  update: "0bda7e01",
-  delete: "de1e7e01",
-  refresh: "ef1e5401",
-};
-
-function byKey(log: RequestLogEntry[]): Map<string, RequestLogEntry[]> {
-  const out = new Map<string, RequestLogEntry[]>();
-  for (const r of log) {
-    const list = out.get(r.keyId ?? "?") ?? [];
-    list.push(r);
-    out.set(r.keyId ?? "?", list);
-  }
-  return out;
-}
-
-/**
- * The fault matrix's run (fault-matrix.ts, runMatrix) for the plugin vehicle and the cases
- * above: arrange without faults, the faulted run, a clean refresh, a fault-free up (destroy for
- * delete); the result is what the matrix's assertCase/assertConverged check.
- */
-async function runPluginMatrix(bed: KmsTestbed, op: MatrixOperation): Promise<MatrixRun> {
-  const { KeyRotation } = loadPluginSdk();
-  const plan = PLANS[op];
-  const keys = CASES.map((c, i) => ({ c, keyId: keyIdFor(OPERATION_PREFIX[op], i) }));
-  for (const { keyId } of keys) await bed.admin.putKey(keyId);
-
-  let desired: { enabled: boolean; intervalDays: number } =
-    op === "update" ? { enabled: false, intervalDays: 90 } : { enabled: true, intervalDays: 90 };
-  const program: PulumiFn = () => {
-    for (const { c, keyId } of keys) new KeyRotation(c.id, { keyId, ...desired });
-    return Promise.resolve({});
-  };
-  const stack = await pluginStack(bed, "kms-plugin-faults", `plugin-matrix-${op}`, program, {
-    HW_MAX_RETRIES: String(MAX_RETRIES),
-    HW_KMS_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
-  });
-  const parallel = keys.length + 1;
-
-  if (op !== "create") await stack.up({ parallel });
-  if (op === "update") desired = { enabled: true, intervalDays: 180 };
-  if (op === "refresh") for (const { keyId } of keys) await bed.admin.putKey(keyId, { rotationInterval: 200 });
-  await bed.admin.clearRequests();
-  for (const { c, keyId } of keys) await bed.admin.addFault({ ...c.rule, operation: plan.faulted, keyId });
-
-  // The faulted run (the preview half of `up` is skipped: the matrix counts the operation's calls).
-  const diag = errorDiagnostics();
-  const onEvent = diag.onEvent;
-  const run =
-    op === "create" || op === "update"
-      ? stack.up({ parallel, continueOnError: true, onEvent })
-      : op === "delete"
-        ? stack.destroy({ parallel, continueOnError: true, onEvent })
-        : stack.refresh({ parallel, onEvent });
-  const outcome = await outcomeOf(run);
-  const dropped = CASES.reduce((n, c) => n + c.dropped, 0);
-  const log = byKey(await settledRequests(bed.admin, dropped));
-  const recordedAfter = await recordedRotations(stack);
-  const kmsAfter = new Map<string, AdminKey>();
-  for (const { keyId } of keys) {
-    const key = await bed.admin.getKey(keyId);
-    if (key) kmsAfter.set(keyId, key);
-  }
-
-  await bed.admin.clearFaults();
-  await bed.admin.clearRequests();
-  const refresh = await outcomeOf(stack.refresh({ parallel }));
-  const refreshMutations = (await bed.admin.requests()).filter((r) => isMutating(r.operation)).map((r) => `${r.operation} ${r.keyId ?? "?"}`);
-  const recordedFinal = await recordedRotations(stack);
-  const kmsFinal = new Map<string, AdminKey>();
-  for (const { keyId } of keys) {
-    const key = await bed.admin.getKey(keyId);
-    if (key) kmsFinal.set(keyId, key);
-  }
-
-  await bed.admin.clearRequests();
-  const converge = await outcomeOf(op === "delete" ? stack.destroy({ parallel }) : stack.up({ parallel }));
-  const convergeLog = byKey(await bed.admin.requests());
-  const recordedConverged = await recordedRotations(stack);
-
-  const cases = new Map<string, CaseResult>();
-  for (const { c, keyId } of keys) {
-    const entries = log.get(keyId) ?? [];
-    const after = kmsAfter.get(keyId);
-    const final = kmsFinal.get(keyId);
-    const converged = await bed.admin.getKey(keyId);
-    if (!after || !final || !converged) throw new Error(`key ${keyId} vanished from the emulator`);
-    const faultedAttempts = entries.filter((r) => r.operation === plan.faulted);
-    const result: CaseResult = {
-      keyId,
-      calls: entries.map((r) => `${r.operation} ${answerOf(r)}`),
-      sequences: faultedAttempts.map(sequenceOf),
-      errors: diag.byResource.get(c.id) ?? [],
-      kmsAfter: after,
-      kmsFinal: final,
-      convergeMutations: (convergeLog.get(keyId) ?? []).filter((r) => isMutating(r.operation)).map((r) => `${r.operation} ${String(r.status)}`),
-      kmsConverged: converged,
-    };
-    const ra = recordedAfter.get(keyId);
-    if (ra) result.recordedAfter = ra;
-    const rf = recordedFinal.get(keyId);
-    if (rf) result.recordedFinal = rf;
-    const rc = recordedConverged.get(keyId);
-    if (rc) result.recordedConverged = rc;
-    cases.set(c.id, result);
-  }
-
-  return {
-    op,
-    outcome,
-    diagnostics: diag.all,
-    refresh,
-    refreshMutations,
-    converge,
-    cases,
-    stack,
-    dispose: async () => {
-      await bed.admin.clearFaults();
-      if (op !== "delete") await stack.destroy({ parallel });
-    },
-  };
-}
-
 describe.each(["create", "update", "delete", "refresh"] as const)("plugin provider: %s under faults", (op) => {
   let bed: KmsTestbed;
   let run: MatrixRun;
 
   beforeAll(async () => {
     bed = await startKmsTestbed();
-    run = await runPluginMatrix(bed, op);
+    run = await runMatrix(bed, op, { vehicle: "plugin", cases: CASES });
   });
   afterAll(async () => {
     await run.dispose();
@@ -244,10 +78,16 @@ describe("plugin provider: a permanent KMS refusal", () => {
     const { KeyRotation } = loadPluginSdk();
     const keyId = keyIdFor("4e7f5a11", 0);
     await bed.admin.putKey(keyId);
-    const stack = await pluginStack(bed, "kms-plugin-refusal", "refusal", () => {
-      new KeyRotation("refused", { keyId, intervalDays: 90 });
-      return Promise.resolve({});
-    });
+    const stack = await stackWithEnv(
+      bed,
+      "refusal",
+      () => {
+        new KeyRotation("refused", { keyId, intervalDays: 90 });
+        return Promise.resolve({});
+      },
+      {},
+      "plugin",
+    );
     await bed.admin.addFault({ kind: "status", status: 400, errorCode: "KMS.0209", errorMsg: "the key is disabled", operation: "enable-key-rotation", keyId });
     await bed.admin.clearRequests();
     const diag = errorDiagnostics();
@@ -263,7 +103,7 @@ describe("plugin provider: a permanent KMS refusal", () => {
     console.log(`plugin refusal line: ${text}`);
     const calls = (await bed.admin.requests()).map((r) => `${r.operation} ${answerOf(r)}`);
     expect(calls).toEqual(["get-key-rotation-status 200", "enable-key-rotation 400 KMS.0209"]);
-    expect(await recordedRotations(stack)).toEqual(new Map());
+    expect(await recordedRotations(stack, "plugin")).toEqual(new Map());
     expect(await bed.admin.getKey(keyId)).toMatchObject({ rotationEnabled: false });
   });
 });
@@ -304,15 +144,15 @@ describe("plugin provider: secrets leak nowhere", () => {
     const { KeyRotation } = loadPluginSdk();
     const keyId = keyIdFor("5ec7e701", name === "config-keys" ? 0 : 1);
     await bed.admin.putKey(keyId);
-    const stack = await pluginStack(
+    const stack = await stackWithEnv(
       bed,
-      "kms-plugin-secrets",
       name,
       () => {
         new KeyRotation("key", { keyId, intervalDays: 90 });
         return Promise.resolve({});
       },
       { ...NO_SETTINGS, PULUMI_KMS_DEBUG: "1", ...env },
+      "plugin",
     );
     await stack.setAllConfig(config);
     await stack.up(verbose);
@@ -322,7 +162,7 @@ describe("plugin provider: secrets leak nowhere", () => {
     const exported = await pulumiCli(bed, stack, ["stack", "export"]);
     expect(exported.code).toBe(0);
     seen.exported.push(exported.stdout);
-    const recorded = (await recordedRotations(stack)).get(keyId);
+    const recorded = (await recordedRotations(stack, "plugin")).get(keyId);
     expect(recorded?.outputs).toMatchObject({ enabled: true, intervalDays: 90 });
     expect(agreesWithKms(recorded?.outputs ?? {}, (await bed.admin.getKey(keyId)) as AdminKey).recorded).toMatchObject({ enabled: true });
     await stack.destroy(verbose);

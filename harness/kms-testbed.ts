@@ -2,7 +2,7 @@
 import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { LocalWorkspace, type ProjectSettings, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, type ConfigMap, type ProjectSettings, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 import {
   DEFAULT_PROJECT_ID,
   emulatorAdmin,
@@ -112,4 +112,24 @@ export async function startKmsTestbed(options: Partial<EmulatorOptions> & { binD
       sandbox.dispose();
     },
   };
+}
+
+/** The testbed's endpoint, project and credentials as this provider's stack config (AK/SK as secrets). */
+export function testbedStackConfig(bed: KmsTestbed): ConfigMap {
+  return {
+    "huaweicloud-kms:endpoint": { value: bed.emulator.url },
+    "huaweicloud-kms:projectId": { value: TEST_PROJECT_ID },
+    "huaweicloud-kms:accessKey": { value: TEST_ACCESS_KEY, secret: true },
+    "huaweicloud-kms:secretKey": { value: TEST_SECRET_KEY, secret: true },
+  };
+}
+
+/** "<operation>[ <rotation_interval>]" for each KMS request since the last call; clears the log. */
+export async function takeCalls(bed: KmsTestbed): Promise<string[]> {
+  const log = await bed.admin.requests();
+  await bed.admin.clearRequests();
+  return log.map((r) => {
+    const body = r.body as { rotation_interval?: number } | undefined;
+    return `${r.operation}${body?.rotation_interval === undefined ? "" : ` ${body.rotation_interval}`}`;
+  });
 }

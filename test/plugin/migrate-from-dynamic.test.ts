@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AdminKey } from "../../emulator/index.js";
 import { opsRecorder } from "../../harness/engine-events.js";
 import { installedPackageRoot } from "../../harness/installed-package.js";
-import { projectSettingsFor, TEST_ACCESS_KEY, TEST_PROJECT_ID, TEST_SECRET_KEY, loadSdk, startKmsTestbed, type KmsTestbed } from "../../harness/kms-testbed.js";
+import { projectSettingsFor, loadSdk, startKmsTestbed, testbedStackConfig, type KmsTestbed } from "../../harness/kms-testbed.js";
 import { ROTATION_TYPE as DYNAMIC_TYPE, agreesWithKms, isMutating } from "../faults/fault-support.js";
 
 const PLUGIN_TYPE = "huaweicloud-kms:index:KeyRotation";
@@ -102,12 +102,7 @@ describe("moving a stack from the dynamic KeyRotation to the plugin provider", (
       },
       { pulumiCommand: bed.sandbox.pulumiCommand, envVars, workDir: bed.sandbox.workDir, projectSettings: project },
     );
-    await stack.setAllConfig({
-      "huaweicloud-kms:endpoint": { value: bed.emulator.url },
-      "huaweicloud-kms:projectId": { value: TEST_PROJECT_ID },
-      "huaweicloud-kms:accessKey": { value: TEST_ACCESS_KEY, secret: true },
-      "huaweicloud-kms:secretKey": { value: TEST_SECRET_KEY, secret: true },
-    });
+    await stack.setAllConfig(testbedStackConfig(bed));
   });
   afterAll(async () => {
     await bed.dispose();

@@ -6,7 +6,7 @@ import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { projectSettingsFor, loadPluginSdk, startKmsTestbed, TEST_ACCESS_KEY, TEST_PROJECT_ID, TEST_SECRET_KEY, type KmsTestbed } from "../../harness/kms-testbed.js";
+import { projectSettingsFor, loadPluginSdk, startKmsTestbed, TEST_SECRET_KEY, testbedStackConfig, type KmsTestbed } from "../../harness/kms-testbed.js";
 
 const KEY_A = "aaaaaaaa-0000-4000-8000-0000000000a1";
 const KEY_B = "bbbbbbbb-0000-4000-8000-0000000000b2";
@@ -65,12 +65,7 @@ describe("plugin provider: KeyRotation lifecycle", () => {
         projectSettings: projectSettingsFor("kms-plugin", "plugin"),
       },
     );
-    await stack.setAllConfig({
-      "huaweicloud-kms:endpoint": { value: bed.emulator.url },
-      "huaweicloud-kms:projectId": { value: TEST_PROJECT_ID },
-      "huaweicloud-kms:accessKey": { value: TEST_ACCESS_KEY, secret: true },
-      "huaweicloud-kms:secretKey": { value: TEST_SECRET_KEY, secret: true },
-    });
+    await stack.setAllConfig(testbedStackConfig(bed));
   });
   afterAll(async () => {
     await bed.dispose();

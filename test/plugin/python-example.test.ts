@@ -15,7 +15,7 @@ import { homedir, tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKmsTestbed, type KmsTestbed } from "../../harness/kms-testbed.js";
+import { startKmsTestbed, takeCalls, type KmsTestbed } from "../../harness/kms-testbed.js";
 
 const KEY = "0d0466b0-e727-4d9c-b35d-f84bb474a37f";
 const PULUMI_PYPI_VERSION = "3.272.0"; // the SDK asks for pulumi>=3.269.0,<4.0.0
@@ -93,14 +93,7 @@ describe("examples/python-rotation (Python program, generated SDK, plugin provid
   let bed: KmsTestbed;
   let stack: Stack;
 
-  async function calls(): Promise<string[]> {
-    const log = await bed.admin.requests();
-    await bed.admin.clearRequests();
-    return log.map((r) => {
-      const body = r.body as { rotation_interval?: number } | undefined;
-      return `${r.operation}${body?.rotation_interval === undefined ? "" : ` ${body.rotation_interval}`}`;
-    });
-  }
+  const calls = (): Promise<string[]> => takeCalls(bed);
 
   beforeAll(async () => {
     const venvBin = pythonVenv();

@@ -4,7 +4,7 @@
 import { resolve } from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKmsTestbed, type KmsTestbed } from "../../harness/kms-testbed.js";
+import { startKmsTestbed, takeCalls, type KmsTestbed } from "../../harness/kms-testbed.js";
 
 const KEY = "0d0466b0-e727-4d9c-b35d-f84bb474a37f";
 
@@ -12,14 +12,7 @@ describe("examples/yaml-rotation (YAML program, plugin provider)", () => {
   let bed: KmsTestbed;
   let stack: Stack;
 
-  async function calls(): Promise<string[]> {
-    const log = await bed.admin.requests();
-    await bed.admin.clearRequests();
-    return log.map((r) => {
-      const body = r.body as { rotation_interval?: number } | undefined;
-      return `${r.operation}${body?.rotation_interval === undefined ? "" : ` ${body.rotation_interval}`}`;
-    });
-  }
+  const calls = (): Promise<string[]> => takeCalls(bed);
 
   beforeAll(async () => {
     bed = await startKmsTestbed();

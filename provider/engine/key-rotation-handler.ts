@@ -16,6 +16,7 @@ import {
   deleteKeyRotation,
   RotationProgressError,
   previewCreateKeyRotation,
+  importKeyRotation,
   readKeyRotation,
   updateKeyRotation,
 } from "../resources/key-rotation/lifecycle.js";
@@ -164,7 +165,11 @@ export class KeyRotationHandler {
   async read(id: string, props: Props, ctx: CallContext = {}): Promise<ReadResult | undefined> {
     try {
       const recorded = checkKeyRotationInputs(props).inputs as Partial<KeyRotationInputs>;
-      const result = await readKeyRotation(this.client("read", ctx), id, recorded);
+      // An import is a read with nothing recorded: it also checks that the key can be managed.
+      const result =
+        recorded.keyId === undefined
+          ? await importKeyRotation(this.client("read", ctx), id)
+          : await readKeyRotation(this.client("read", ctx), id, recorded);
       return result && { id, outputs: result.outputs, inputs: result.inputs };
     } catch (e) {
       throw oneLineError(e);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { KmsConfigError } from "../config/kms-config.js";
 import { KmsApiError } from "../kms/kms-api-error.js";
-import { AdoptMismatchError, PreviewRefusalError, RotationProgressError } from "../resources/key-rotation/lifecycle.js";
+import { AdoptMismatchError, RotationRefusalError, RotationProgressError } from "../resources/key-rotation/lifecycle.js";
 import { TransportError } from "../transport/http-request.js";
 import { KmsProviderError } from "./kms-provider-error.js";
 
@@ -14,7 +14,7 @@ const kinds = [
   { kind: KmsApiError, sample: api },
   { kind: KmsConfigError, sample: new KmsConfigError("region", "bad region") },
   { kind: RotationProgressError, sample: new RotationProgressError({ keyId: KEY, enabled: true, intervalDays: 90, numberOfRotations: 0 }, api) },
-  { kind: PreviewRefusalError, sample: new PreviewRefusalError("refused") },
+  { kind: RotationRefusalError, sample: new RotationRefusalError("refused") },
   { kind: AdoptMismatchError, sample: new AdoptMismatchError("differs") },
   { kind: TransportError, sample: new TransportError("network", "ECONNRESET", "reset", { mayHaveLanded: true }) },
 ] as const;

@@ -56,7 +56,7 @@ describe("pulumi import (plugin provider, YAML project)", () => {
     rmSync(project, { recursive: true, force: true });
   });
 
-  it("imports two keys with one read each and no write; the printed code previews with no changes", async () => {
+  it("imports two keys with two reads each (describe-key, status) and no write; the printed code previews with no changes", async () => {
     const result = await stack.import({
       resources: [
         { type: TYPE, name: "payments", id: PAYMENTS },
@@ -65,7 +65,7 @@ describe("pulumi import (plugin provider, YAML project)", () => {
       protect: false,
       generateCode: true,
     });
-    expect((await requests()).sort()).toEqual(["get-key-rotation-status", "get-key-rotation-status"]);
+    expect((await requests()).sort()).toEqual(["describe-key", "describe-key", "get-key-rotation-status", "get-key-rotation-status"]);
     expect(result.summary.resourceChanges).toMatchObject({ import: 2 });
     const state = await stack.exportStack();
     const payments = (state.deployment as { resources: { urn: string; outputs: Record<string, unknown> }[] }).resources.find((r) =>
@@ -95,12 +95,12 @@ describe("pulumi import (plugin provider, YAML project)", () => {
     );
     const result = await ts.import({ resources: [{ type: TYPE, name: "payments", id: PAYMENTS }], protect: false, generateCode: false });
     expect(result.summary.resourceChanges).toMatchObject({ import: 1 });
-    expect(await requests()).toEqual(["get-key-rotation-status"]);
+    expect(await requests()).toEqual(["describe-key", "get-key-rotation-status"]);
     await ts.preview({ expectNoChanges: true });
     expect(await requests()).toEqual([]);
   });
 
-  it("imports 50 keys in one run: 50 reads, 0 writes", async () => {
+  it("imports 50 keys in one run: 50 describe-key and 50 status reads, 0 writes", async () => {
     const ids = Array.from({ length: 50 }, (_, i) => keyId(i + 1));
     for (const id of ids) await bed.admin.putKey(id, { rotationEnabled: true, rotationInterval: 30 + (id.charCodeAt(35) % 300) });
     await bed.admin.clearRequests();
@@ -112,13 +112,34 @@ describe("pulumi import (plugin provider, YAML project)", () => {
     expect(result.summary.resourceChanges).toMatchObject({ import: 50 });
     const ops = await requests();
     expect(ops.filter((o) => o === "get-key-rotation-status")).toHaveLength(50);
-    expect(ops).toHaveLength(50);
+    expect(ops.filter((o) => o === "describe-key")).toHaveLength(50);
+    expect(ops).toHaveLength(100);
     expect(await kinds()).toHaveLength(50);
   });
 
   it("an unknown key fails, naming it, and leaves nothing in the state", async () => {
     const unknown = "c2c2c2c2-0000-4000-8000-00000000dead";
     await expect(stack.import({ resources: [{ type: TYPE, name: "ghost", id: unknown }], generateCode: false })).rejects.toThrow(unknown);
+    expect(await kinds()).toEqual([]);
+  });
+
+  it("a key scheduled for deletion fails with the code and advice, after one read and no write, and leaves nothing in the state", async () => {
+    const doomed = "c3c3c3c3-0000-4000-8000-000000000004";
+    await bed.admin.putKey(doomed, { keyState: "4", rotationEnabled: true, rotationInterval: 90 });
+    await bed.admin.clearRequests();
+    await expect(stack.import({ resources: [{ type: TYPE, name: "doomed", id: doomed }], generateCode: false })).rejects.toThrow(
+      new RegExp(`cannot import the rotation of key ${doomed}: KMS.0210 \\(the key is scheduled for deletion\\)`),
+    );
+    expect(await requests()).toEqual(["describe-key"]);
+    expect(await kinds()).toEqual([]);
+  });
+
+  it("a Default Master Key fails the same way, naming why it can never rotate", async () => {
+    const builtIn = "c3c3c3c3-0000-4000-8000-000000000005";
+    await bed.admin.putKey(builtIn, { defaultKeyFlag: "1" });
+    await expect(stack.import({ resources: [{ type: TYPE, name: "builtin", id: builtIn }], generateCode: false })).rejects.toThrow(
+      /KMS.0211 \(the key is a Default Master Key\)/,
+    );
     expect(await kinds()).toEqual([]);
   });
 

@@ -6,7 +6,7 @@ import { KmsErrorCode } from "../../kms/kms-error-codes.js";
 import type { KeyInfo, RotationStatus } from "../../kms/kms-schemas.js";
 import type { KeyRotationInputs, KeyRotationOptions, KeyRotationOutputs } from "./schemas.js";
 import { planRotationCalls, settingAfter, type RotationCall, type RotationSetting } from "./plan.js";
-import { firstWrite, refusalMessage, rotationRefusal } from "./preflight.js";
+import { firstWrite, importRefusal, importRefusalMessage, refusalMessage, rotationRefusal } from "./preflight.js";
 
 /** The slice of the KMS client a rotation needs. */
 export interface RotationApi {
@@ -34,8 +34,8 @@ const GONE_ON_DELETE_CODES: ReadonlySet<string> = new Set([
 
 const progressMarkerName = errorMarker("RotationProgressError");
 const progressMarker = Symbol.for(progressMarkerName);
-const previewMarkerName = errorMarker("PreviewRefusalError");
-const previewMarker = Symbol.for(previewMarkerName);
+const refusalMarkerName = errorMarker("RotationRefusalError");
+const refusalMarker = Symbol.for(refusalMarkerName);
 const adoptMarkerName = errorMarker("AdoptMismatchError");
 const adoptMarker = Symbol.for(adoptMarkerName);
 
@@ -60,15 +60,18 @@ export class RotationProgressError extends KmsProviderError {
   }
 }
 
-/** Thrown by a preview when KMS would refuse the change that `up` is about to make. */
-export class PreviewRefusalError extends KmsProviderError {
+/**
+ * Thrown before any write when KMS would refuse what the resource needs: the change a preview's
+ * create is about to make, or an import of a key that can never be managed.
+ */
+export class RotationRefusalError extends KmsProviderError {
   // Read by isInstance through the global symbol registry.
-  private readonly [previewMarker] = true;
-  override readonly name = "PreviewRefusalError";
+  private readonly [refusalMarker] = true;
+  override readonly name = "RotationRefusalError";
 
-  /** Whether `error` is a PreviewRefusalError, from any copy of this package. */
-  static override isInstance(error: unknown): error is PreviewRefusalError {
-    return KmsProviderError.hasMarker(error, previewMarkerName);
+  /** Whether `error` is a RotationRefusalError, from any copy of this package. */
+  static override isInstance(error: unknown): error is RotationRefusalError {
+    return KmsProviderError.hasMarker(error, refusalMarkerName);
   }
 }
 
@@ -237,7 +240,7 @@ export interface ReadResult {
  * interval recorded (or asked for on import) is kept rather than reported as drift.
  */
 export async function readKeyRotation(
-  api: RotationApi,
+  api: Pick<RotationApi, "getKeyRotationStatus">,
   keyId: string,
   recorded?: Partial<KeyRotationInputs>,
 ): Promise<ReadResult | undefined> {
@@ -253,6 +256,25 @@ export async function readKeyRotation(
   // Declared inputs that KMS does not hold stay as recorded (the check filled in their defaults).
   const inputs: KeyRotationInputs = { ...recorded, keyId, enabled: status.enabled, intervalDays };
   return { inputs, outputs: outputs(inputs, status) };
+}
+
+/**
+ * Reads an existing key's rotation for `pulumi import`: one describe-key first, because a key that
+ * is scheduled for deletion or can never rotate (Default Master Key, imported material,
+ * asymmetric) would be a resource that can do nothing, and then the status read that records what
+ * KMS holds. Undefined when the key does not exist (the engine then reports the id as not found).
+ */
+export async function importKeyRotation(api: PreviewApi, keyId: string): Promise<ReadResult | undefined> {
+  let key: KeyInfo;
+  try {
+    key = await api.describeKey(keyId);
+  } catch (e) {
+    if (codeOf(e) === KmsErrorCode.KeyNotFound) return undefined;
+    throw e;
+  }
+  const refusal = importRefusal(key);
+  if (refusal !== undefined) throw new RotationRefusalError(importRefusalMessage(keyId, refusal));
+  return readKeyRotation(api, keyId);
 }
 
 /**
@@ -272,5 +294,5 @@ export async function previewCreateKeyRotation(api: PreviewApi, inputs: KeyRotat
     const status = await api.getKeyRotationStatus(inputs.keyId);
     if (status.intervalDays !== inputs.intervalDays) operation = "update-key-rotation-interval";
   }
-  if (operation !== undefined) throw new PreviewRefusalError(refusalMessage(inputs.keyId, operation, refusal));
+  if (operation !== undefined) throw new RotationRefusalError(refusalMessage(inputs.keyId, operation, refusal));
 }

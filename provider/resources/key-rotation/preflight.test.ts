@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { firstWrite, refusalMessage, rotationRefusal } from "./preflight.js";
+import { firstWrite, importRefusal, importRefusalMessage, refusalMessage, rotationRefusal } from "./preflight.js";
 
 const rotatable = { keyState: "2", isDefaultKey: false, origin: "kms", keySpec: "AES_256" };
 
@@ -24,6 +24,28 @@ describe("rotationRefusal", () => {
 
   it("names the key state first when several reasons apply", () => {
     expect(rotationRefusal({ ...rotatable, keyState: "3", isDefaultKey: true })?.code).toBe("KMS.0209");
+  });
+});
+
+describe("importRefusal", () => {
+  it("lets a disabled, frozen or not yet active key be imported: its rotation can change once it is enabled", () => {
+    for (const keyState of ["1", "2", "3", "7"]) expect(importRefusal({ ...rotatable, keyState })).toBeUndefined();
+  });
+
+  it.each([
+    [{ keyState: "4" }, "KMS.0210"],
+    [{ keyState: "3", isDefaultKey: true }, "KMS.0211"],
+    [{ origin: "external", keyState: "5" }, "KMS.0312"],
+    [{ keySpec: "RSA_2048" }, "KMS.0324"],
+    [{ keySpec: "EC_P256" }, "KMS.0325"],
+  ])("refuses %o with %s: the key is going away or can never rotate", (patch, code) => {
+    expect(importRefusal({ ...rotatable, ...patch })?.code).toBe(code);
+  });
+
+  it("says which key, the code, the reason and what to do", () => {
+    const message = importRefusalMessage("k-1", { code: "KMS.0210", reason: "the key is scheduled for deletion" });
+    expect(message).toMatch(/^cannot import the rotation of key k-1: KMS.0210 \(the key is scheduled for deletion\)/);
+    expect(message).toContain("cancel the deletion");
   });
 });
 

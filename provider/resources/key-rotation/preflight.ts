@@ -28,6 +28,16 @@ export function rotationRefusal(key: Pick<KeyInfo, "keyState" | "isDefaultKey" |
 }
 
 /**
+ * Why a key cannot be imported: it is scheduled for deletion, or it can never rotate whatever its
+ * state. A disabled (or frozen, or not yet active) key can: its rotation is recorded as it is and
+ * can change once the key is enabled again.
+ */
+export function importRefusal(key: Pick<KeyInfo, "keyState" | "isDefaultKey" | "origin" | "keySpec">): RotationRefusal | undefined {
+  const terminal = key.keyState === KeyState.PendingDeletion;
+  return rotationRefusal({ ...key, keyState: terminal ? key.keyState : KeyState.Enabled });
+}
+
+/**
  * The first call a create would send from `liveEnabled` towards `wantEnabled`, when that alone
  * tells: turning rotation on or off. Undefined when rotation stays as it is (on → on may still
  * change the interval, which a preview cannot know without the status).
@@ -42,5 +52,13 @@ export function refusalMessage(keyId: string, operation: KmsOperation, refusal: 
   return (
     `KMS would refuse ${operation} for key ${keyId}: ${refusal.code} (${refusal.reason}; checked by preview). ` +
     adviceFor(refusal.code, 400, operation)
+  );
+}
+
+/** The one-line import failure for a key that cannot be managed: the code and what to do. */
+export function importRefusalMessage(keyId: string, refusal: RotationRefusal): string {
+  return (
+    `cannot import the rotation of key ${keyId}: ${refusal.code} (${refusal.reason}), so KMS would refuse every change a KeyRotation makes. ` +
+    adviceFor(refusal.code, 400, "enable-key-rotation")
   );
 }

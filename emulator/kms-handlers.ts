@@ -1,11 +1,15 @@
-// Validation and semantics of the seven KMS operations (docs/kms-api.md). Each request is a
+// Validation and semantics of the eight KMS operations (docs/kms-api.md). Each request is a
 // function of (state, project, raw body): no HTTP here, so every rule is testable on its own and
 // the server only maps outcomes to responses.
 import { KmsErrorCode } from "../provider/kms/kms-error-codes.js";
 import {
+  ALL_KEY_SPECS,
   DEFAULT_ROTATION_INTERVAL_DAYS,
   KEY_ID_PATTERN,
+  KEY_SPECS,
   KeyState,
+  LISTABLE_KEY_STATES,
+  MAX_LIST_PAGE_SIZE,
   isValidRotationInterval,
   type KmsOperation,
 } from "../provider/kms/kms-rules.js";
@@ -59,6 +63,17 @@ export function peekKeyId(raw: string): string | undefined {
   return undefined;
 }
 
+function validateSequence(body: Body): Outcome | undefined {
+  const sequence = body.sequence;
+  if (
+    sequence !== undefined &&
+    (typeof sequence !== "string" || Buffer.byteLength(sequence, "utf8") > MAX_SEQUENCE_BYTES)
+  ) {
+    return apiError(400, KmsErrorCode.InvalidSequence, `Invalid sequence: a string of at most ${MAX_SEQUENCE_BYTES} bytes is required`);
+  }
+  return undefined;
+}
+
 function validateCommon(body: Body): string | Outcome {
   const keyId = body.key_id;
   if (keyId === undefined || keyId === null) {
@@ -67,14 +82,57 @@ function validateCommon(body: Body): string | Outcome {
   if (typeof keyId !== "string" || !KEY_ID_PATTERN.test(keyId)) {
     return apiError(400, KmsErrorCode.InvalidKeyId, `Invalid key_id: it must match ${KEY_ID_PATTERN.source}`);
   }
-  const sequence = body.sequence;
-  if (
-    sequence !== undefined &&
-    (typeof sequence !== "string" || Buffer.byteLength(sequence, "utf8") > MAX_SEQUENCE_BYTES)
-  ) {
-    return apiError(400, KmsErrorCode.InvalidSequence, `Invalid sequence: a string of at most ${MAX_SEQUENCE_BYTES} bytes is required`);
+  return validateSequence(body) ?? keyId;
+}
+
+/** A list-keys paging field: a string of digits (a number is tolerated), or undefined when absent. */
+function pagingNumber(body: Body, field: "limit" | "marker"): number | undefined | Outcome {
+  const value = body[field];
+  if (value === undefined || value === null || value === "") return undefined;
+  const text = typeof value === "number" ? String(value) : value;
+  if (typeof text !== "string" || !/^\d{1,9}$/.test(text)) {
+    return apiError(400, KmsErrorCode.InvalidParameter, `Invalid ${field}: a string of digits is required`);
   }
-  return keyId;
+  return Number(text);
+}
+
+/**
+ * list-keys: the project's keys matching `key_state` and `key_spec` (AES_256 when absent, every
+ * spec for "ALL"), one page of `limit` keys from offset `marker` (all of them without a limit),
+ * in a stable order. `next_marker` is the offset of the next page.
+ */
+function listKeys(state: KmsState, projectId: string, body: Body): Outcome {
+  const invalidSequence = validateSequence(body);
+  if (invalidSequence) return invalidSequence;
+  const limit = pagingNumber(body, "limit");
+  if (isOutcome(limit)) return limit;
+  if (limit !== undefined && (limit < 1 || limit > MAX_LIST_PAGE_SIZE)) {
+    return apiError(400, KmsErrorCode.InvalidParameter, `Invalid limit: from 1 to ${MAX_LIST_PAGE_SIZE} is required`);
+  }
+  const offset = pagingNumber(body, "marker");
+  if (isOutcome(offset)) return offset;
+  const keyState = body.key_state;
+  if (keyState !== undefined && !(LISTABLE_KEY_STATES as readonly unknown[]).includes(keyState)) {
+    return apiError(400, KmsErrorCode.InvalidParameter, "Invalid key_state: it must match ^[1-5]{1}$");
+  }
+  const keySpec = body.key_spec ?? "AES_256";
+  if (keySpec !== ALL_KEY_SPECS && !(KEY_SPECS as readonly unknown[]).includes(keySpec)) {
+    return apiError(400, KmsErrorCode.InvalidParameter, `Invalid key_spec: one of ${[...KEY_SPECS, ALL_KEY_SPECS].join(", ")} is required`);
+  }
+  const matching = state
+    .list()
+    .filter((k) => k.projectId === projectId && (keyState === undefined || k.keyState === keyState) && (keySpec === ALL_KEY_SPECS || k.keySpec === keySpec));
+  const start = Math.min(offset ?? 0, matching.length);
+  const end = limit === undefined ? matching.length : Math.min(start + limit, matching.length);
+  const page = matching.slice(start, end);
+  const truncated = end < matching.length;
+  return ok({
+    keys: page.map((k) => k.keyId),
+    key_details: page.map(keyInfo),
+    next_marker: truncated ? String(end) : "",
+    truncated: String(truncated),
+    total: matching.length,
+  });
 }
 
 function validateInterval(body: Body): number | Outcome {
@@ -159,7 +217,7 @@ function ok(body: Record<string, unknown> = {}): Outcome {
   return { ok: true, body };
 }
 
-function apply(state: KmsState, key: AdminKey, op: KmsOperation, interval: number | undefined, opts: HandlerOptions): Outcome {
+function apply(state: KmsState, key: AdminKey, op: Exclude<KmsOperation, "list-keys">, interval: number | undefined, opts: HandlerOptions): Outcome {
   switch (op) {
     case "describe-key":
       return ok({ key_info: keyInfo(key) });
@@ -219,6 +277,7 @@ export function handleKmsOperation(
 ): Outcome {
   const body = parseBody(rawBody);
   if (isOutcome(body)) return body;
+  if (op === "list-keys") return listKeys(state, projectId, body);
   const keyId = validateCommon(body);
   if (isOutcome(keyId)) return keyId;
   let interval: number | undefined;

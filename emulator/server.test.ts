@@ -232,3 +232,40 @@ describe("rotation semantics", () => {
     await expectError(call("get-key-rotation-status", { key_id: KEY }), 404, "KMS.0207");
   });
 });
+
+describe("list-keys", () => {
+  const id = (i: number): string => `2b2b2b2b-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
+  beforeEach(async () => {
+    for (let i = 1; i <= 6; i++) await admin.putKey(id(i), { keySpec: i <= 4 ? "AES_256" : "EC_P256", keyState: i === 2 ? "4" : "2", keyAlias: `k${i}` });
+    await admin.putKey(id(9), { projectId: OTHER_PROJECT });
+  });
+
+  it("answers the documented shape: ids, string-typed details, next_marker, truncated as a string, total", async () => {
+    const r = await call("list-keys", { limit: "2", key_spec: "ALL" });
+    expect(r.status).toBe(200);
+    const body = r.json as Record<string, unknown>;
+    expect(body).toMatchObject({ keys: [KEY, id(1)], next_marker: "2", truncated: "true", total: 7 });
+    const details = body.key_details as Record<string, unknown>[];
+    expect(details[1]).toMatchObject({ key_id: id(1), key_alias: "k1", key_state: "2", key_spec: "AES_256", default_key_flag: "0", origin: "kms" });
+    for (const value of Object.values(details[1] ?? {})) expect(typeof value).toBe("string");
+  });
+
+  it("pages with marker until truncated is \"false\"", async () => {
+    const last = await call("list-keys", { limit: "5", marker: "5", key_spec: "ALL" });
+    expect(last.json).toMatchObject({ keys: [id(5), id(6)], next_marker: "", truncated: "false", total: 7 });
+  });
+
+  it("lists AES_256 keys only when key_spec is left out, as KMS does; and filters on key_state", async () => {
+    expect((await call("list-keys", {})).json).toMatchObject({ keys: [KEY, id(1), id(2), id(3), id(4)], truncated: "false" });
+    expect((await call("list-keys", { key_state: "4", key_spec: "ALL" })).json).toMatchObject({ keys: [id(2)], total: 1 });
+    expect((await call("list-keys", { key_spec: "EC_P256" })).json).toMatchObject({ keys: [id(5), id(6)] });
+  });
+
+  it("refuses bad paging and filters with KMS.0203", async () => {
+    await expectError(call("list-keys", { limit: "0" }), 400, "KMS.0203");
+    await expectError(call("list-keys", { limit: "ten" }), 400, "KMS.0203");
+    await expectError(call("list-keys", { marker: "-1" }), 400, "KMS.0203");
+    await expectError(call("list-keys", { key_state: "7" }), 400, "KMS.0203");
+    await expectError(call("list-keys", { key_spec: "AES_128" }), 400, "KMS.0203");
+  });
+});

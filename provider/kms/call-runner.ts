@@ -52,7 +52,8 @@ export interface CallRunnerSettings {
 /** One logical call: what to send per attempt and how to read an answer. */
 export interface CallSpec<T> {
   operation: KmsOperation;
-  keyId: string;
+  /** The key the call is about; absent for list-keys. */
+  keyId?: string;
   /** Sends one attempt signed at `date`; throws TransportError when no HTTP answer came. */
   send(date: Date, timeoutMs: number): Promise<HttpResponse>;
   /** Reads an HTTP answer (kms-response.ts). */
@@ -179,7 +180,7 @@ export class CallRunner {
     if (!logger) return;
     const parts = [
       `kms ${spec.operation}`,
-      `key=${spec.keyId}`,
+      ...(spec.keyId === undefined ? [] : [`key=${spec.keyId}`]),
       `status=${status}`,
       `attempt=${attempt}/${maxAttempts}`,
       `duration=${durationMs}ms`,

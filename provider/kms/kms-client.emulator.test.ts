@@ -159,4 +159,48 @@ describe("KmsClient against the emulator", () => {
     const e = await kmsError(client({ requestTimeoutMs: 50, maxRetries: 1 }).describeKey(KEY));
     expect(e).toMatchObject({ code: "TIMEOUT", attempts: 2 });
   });
+
+  it("lists every key page by page, one list-keys call per page, with the filters KMS offers", async () => {
+    const ids = Array.from({ length: 25 }, (_, i) => `1a1a1a1a-0000-4000-8000-${i.toString(16).padStart(12, "0")}`);
+    for (const [i, id] of ids.entries()) {
+      await admin.putKey(id, { keySpec: i % 5 === 0 ? "RSA_2048" : i % 5 === 1 ? "SM4" : "AES_256", keyState: i % 4 === 0 ? "3" : "2", keyAlias: `alias-${i}` });
+    }
+    await admin.clearRequests();
+    const kms = client();
+    const seen: string[] = [];
+    let marker: string | undefined;
+    let pages = 0;
+    for (;;) {
+      const page = await kms.listKeys({ limit: 10, ...(marker === undefined ? {} : { marker }) });
+      pages++;
+      seen.push(...page.keys.map((k) => k.keyId));
+      expect(page.total).toBe(26);
+      if (!page.truncated) break;
+      marker = page.nextMarker;
+    }
+    expect(pages).toBe(3);
+    expect(new Set(seen)).toEqual(new Set([KEY, ...ids]));
+    expect((await admin.requests()).map((r) => r.operation)).toEqual(["list-keys", "list-keys", "list-keys"]);
+
+    const rsaDisabled = await kms.listKeys({ keySpec: "RSA_2048", keyState: "3" });
+    expect(rsaDisabled.keys.map((k) => k.keyId).sort()).toEqual(ids.filter((_, i) => i % 5 === 0 && i % 4 === 0).sort());
+    expect(rsaDisabled.keys[0]).toMatchObject({ keySpec: "RSA_2048", keyState: "3", isDefaultKey: false, origin: "kms" });
+    expect(rsaDisabled.truncated).toBe(false);
+  });
+
+  it("refuses a bad filter before sending, naming the field, the value and the rule", async () => {
+    await admin.clearRequests();
+    const e = await kmsError(client().listKeys({ keyState: "9" }));
+    expect(e.message).toContain('keyState "9" is not one of 1, 2, 3, 4, 5');
+    const limit = await kmsError(client().listKeys({ limit: 0 }));
+    expect(limit.message).toContain("limit 0 is not a whole number from 1 to 1000");
+    expect(await admin.requests()).toEqual([]);
+  });
+
+  it("retries a throttled page and pages on", async () => {
+    await admin.addFault({ kind: "status", status: 429, retryAfter: 0, operation: "list-keys", times: 2 });
+    const page = await client().listKeys({ limit: 1 });
+    expect(page.keys.map((k) => k.keyId)).toEqual([KEY]);
+    expect((await admin.requests()).filter((r) => r.operation === "list-keys")).toHaveLength(3);
+  });
 });

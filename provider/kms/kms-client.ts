@@ -22,11 +22,13 @@ import {
   MIN_ROTATION_INTERVAL_DAYS,
   type KmsOperation,
 } from "./kms-rules.js";
-import { kmsSchemas, type KeyInfo, type RotationStatus } from "./kms-schemas.js";
+import { kmsSchemas, type KeyInfo, type KeyPage, type RotationStatus } from "./kms-schemas.js";
+import { listKeysBody, type ListKeysRequest } from "./list-keys-request.js";
 
 export type { KmsLogger } from "./call-runner.js";
 export type { OperationDeadline } from "./kms-response.js";
-export type { KeyInfo, RotationStatus } from "./kms-schemas.js";
+export type { KeyInfo, KeyPage, RotationStatus } from "./kms-schemas.js";
+export type { ListKeysRequest } from "./list-keys-request.js";
 
 export interface KmsClientOptions {
   /** undici dispatcher (a MockAgent in tests); default: the process-wide keep-alive pool. */
@@ -125,6 +127,19 @@ export class KmsClient {
     return this.call("describe-key", keyId, {}, kmsSchemas().describeKey);
   }
 
+  /**
+   * One page of the project's keys. `keySpec` defaults to every spec: KMS itself lists only
+   * AES_256 keys when the filter is left out. Page on with `marker: page.nextMarker` while
+   * `page.truncated`.
+   */
+  async listKeys(request: ListKeysRequest = {}): Promise<KeyPage> {
+    const body = listKeysBody(request);
+    if (typeof body === "string") {
+      throw invalidArgument("list-keys", body, "Fix the listing's filters or page size as the message says.", this.redactor);
+    }
+    return this.send("list-keys", undefined, body, kmsSchemas().listKeys);
+  }
+
   private async call<S extends z.ZodType>(
     operation: KmsOperation,
     keyId: string,
@@ -139,13 +154,22 @@ export class KmsClient {
         this.redactor,
       );
     }
+    return this.send(operation, keyId, { key_id: keyId, ...extra }, schema);
+  }
+
+  private async send<S extends z.ZodType>(
+    operation: KmsOperation,
+    keyId: string | undefined,
+    fields: Readonly<Record<string, string | number>>,
+    schema: S,
+  ): Promise<z.output<S>> {
     // One sequence for the whole logical call, so KMS can tell retries from new requests.
-    const payload = { key_id: keyId, ...extra, sequence: this.newSequence() };
-    const ctx = { operation, keyId, endpoint: this.config.endpoint, redact: this.redactor };
+    const payload = { ...fields, sequence: this.newSequence() };
+    const ctx = { operation, ...(keyId === undefined ? {} : { keyId }), endpoint: this.config.endpoint, redact: this.redactor };
     const already = ALREADY_IN_STATE[operation];
     return this.runner.run({
       operation,
-      keyId,
+      ...(keyId === undefined ? {} : { keyId }),
       send: (date, timeoutMs) => {
         const wire = buildKmsRequest(this.config, operation, payload, date);
         return sendHttpRequest({

@@ -13,6 +13,8 @@ export const KmsErrorCode = {
   ServiceUnavailable: "KMS.0104",
   /** 400: the body is not valid JSON. */
   InvalidBody: "KMS.0202",
+  /** 400: a parameter has a value the operation does not accept (a list-keys filter or page). */
+  InvalidParameter: "KMS.0203",
   /** 400: a required parameter is missing. */
   MissingParameter: "KMS.0204",
   /** 400: invalid `key_id`. */

@@ -13,7 +13,8 @@ import { kmsSchemas } from "./kms-schemas.js";
 /** The call an answer belongs to. */
 export interface CallContext {
   operation: KmsOperation;
-  keyId: string;
+  /** Absent for calls about no single key (list-keys). */
+  keyId?: string;
   /** Named in transport failures, so the user sees where the client tried to go. */
   endpoint: string;
   /** Applied to every service-provided text that goes into an error. */

@@ -31,6 +31,7 @@ export const KMS_OPERATIONS = [
   "describe-key",
   "enable-key",
   "disable-key",
+  "list-keys",
 ] as const;
 export type KmsOperation = (typeof KMS_OPERATIONS)[number];
 
@@ -41,3 +42,13 @@ export function isValidKeyId(value: string): boolean {
 export function isValidRotationInterval(value: number): boolean {
   return Number.isInteger(value) && value >= MIN_ROTATION_INTERVAL_DAYS && value <= MAX_ROTATION_INTERVAL_DAYS;
 }
+
+/** `key_spec` values list-keys filters on; without a filter it lists AES_256 keys only. */
+export const KEY_SPECS = ["AES_256", "SM4", "RSA_2048", "RSA_3072", "RSA_4096", "EC_P256", "EC_P384", "SM2"] as const;
+/** The list-keys `key_spec` filter that lists keys of every spec, asymmetric ones included. */
+export const ALL_KEY_SPECS = "ALL";
+/** `key_state` values list-keys filters on (`^[1-5]$`). */
+export const LISTABLE_KEY_STATES = ["1", "2", "3", "4", "5"] as const;
+/** The page size list-keys is asked for unless told otherwise; and the largest it accepts here. */
+export const DEFAULT_LIST_PAGE_SIZE = 1000;
+export const MAX_LIST_PAGE_SIZE = 1000;

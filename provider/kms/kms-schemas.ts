@@ -136,6 +136,23 @@ function buildSchemas() {
 
   const describeKey = z.object({ key_info: keyInfo }).transform((r) => r.key_info);
 
+  // Paging fields: `truncated` is the string "true"/"false" in the SDK models, a boolean is
+  // accepted too; `next_marker` may be empty or absent on the last page.
+  const listKeys = z
+    .object({
+      key_details: z.array(keyInfo).nullish(),
+      next_marker: z.union([z.string(), z.number()]).nullish(),
+      truncated: looseBoolean.nullish(),
+      total: looseCount.nullish(),
+    })
+    .transform((r) => {
+      const page: KeyPageShape = { keys: r.key_details ?? [], truncated: r.truncated ?? false };
+      const marker = r.next_marker === null || r.next_marker === undefined ? "" : String(r.next_marker).trim();
+      if (marker !== "") page.nextMarker = marker;
+      if (r.total !== null && r.total !== undefined) page.total = r.total;
+      return page;
+    });
+
   // enable/disable/update rotation answer `{}`; anything JSON-object-shaped is accepted.
   const empty = z.looseObject({});
 
@@ -147,7 +164,7 @@ function buildSchemas() {
   });
   const errorBody = z.union([z.object({ error: errorFields }).transform((b) => b.error), errorFields]);
 
-  return { rotationStatus, describeKey, empty, errorBody };
+  return { rotationStatus, describeKey, listKeys, empty, errorBody };
 }
 
 /** Normalized `get-key-rotation-status` answer. */
@@ -183,6 +200,17 @@ export interface KeyInfoShape {
   rotationEnabled?: boolean;
 }
 
+/** Normalized list-keys answer: one page of keys and where the next page starts. */
+export interface KeyPageShape {
+  keys: KeyInfoShape[];
+  /** Whether more pages follow. */
+  truncated: boolean;
+  /** The `marker` of the next page; absent on the last one. */
+  nextMarker?: string;
+  /** Keys matching the filters in all pages, when KMS says. */
+  total?: number;
+}
+
 export type KmsSchemas = ReturnType<typeof buildSchemas>;
 
 let cached: KmsSchemas | undefined;
@@ -195,4 +223,5 @@ export function kmsSchemas(): KmsSchemas {
 
 export type RotationStatus = z.infer<KmsSchemas["rotationStatus"]>;
 export type KeyInfo = z.infer<KmsSchemas["describeKey"]>;
+export type KeyPage = z.infer<KmsSchemas["listKeys"]>;
 export type KmsErrorBody = z.infer<KmsSchemas["errorBody"]>;

@@ -67,4 +67,16 @@ describe("resourceNamesFor", () => {
     expect(new Set(names.values()).size).toBe(3);
     expect(names.get(ID3)).toBe("app-1e1577c1");
   });
+
+  it("tells apart keys that share an alias and the first group of their ids", () => {
+    const a = "aaaaaaaa-0000-4000-8000-000000000001";
+    const b = "aaaaaaaa-0000-4000-8000-000000000002";
+    const c = "aaaaaaaa-0000-4000-8000-000000000003";
+    const names = resourceNamesFor([
+      { keyId: a, keyAlias: "x" },
+      { keyId: b, keyAlias: "x" },
+      { keyId: c, keyAlias: "x" },
+    ]);
+    expect([...names.values()]).toEqual(["x", "x-aaaaaaaa", "x-000000000003"]);
+  });
 });

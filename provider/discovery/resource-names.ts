@@ -50,10 +50,11 @@ export function resourceNamesFor(keys: readonly NameableKey[]): Map<string, stri
     const [oldest, ...younger] = [...group].sort(olderFirst);
     if (oldest) names.set(oldest.keyId, base);
     for (const key of younger) {
-      // The key id's first group, then more of it in the unlikely case that name is an alias too.
-      let length = 8;
-      let name = `${base}-${key.keyId.slice(0, length)}`;
-      while (taken.has(name) && length < key.keyId.length) name = `${base}-${key.keyId.slice(0, ++length).replace(/-$/, "")}`;
+      // The key id's first group; in the unlikely case that name is taken too (another alias, or
+      // ids sharing their first group), its last group, then the whole id.
+      const compact = key.keyId.toLowerCase().replace(/[^a-z0-9]/g, "");
+      const candidates = [key.keyId.slice(0, 8), key.keyId.slice(-12), compact].map((part) => `${base}-${part.toLowerCase()}`);
+      const name = candidates.find((c) => !taken.has(c)) ?? `${base}-${compact}`;
       taken.add(name);
       names.set(key.keyId, name);
     }

@@ -2,6 +2,7 @@
 // README), the PASS/MISS verdict per target, and the closing notes that explain each miss from
 // the figures of the same run.
 import type { PluginFigure } from "./plugin-vehicle.js";
+import { atMinimum, type DiscoveryFigure } from "./discovery.js";
 import type { ApiCallsResult } from "./api-calls.js";
 import { round } from "./common.js";
 import { describeVariant, type Cell } from "./engine-overhead.js";
@@ -52,6 +53,7 @@ export interface BenchReport {
   throttled?: ThrottledResult;
   memory?: MemoryRow[];
   plugin?: PluginFigure;
+  discovery?: DiscoveryFigure;
   targets: TargetVerdict[];
   notes: string[];
   errors: string[];
@@ -96,6 +98,26 @@ const seconds = (ms: number): string => (ms / 1000).toFixed(2);
 const mib = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
 const num = (x: number): string => String(round(x, 2));
 const ratioText = (r: number | null): string => (r === null ? "∞" : `${round(r, 2)}×`);
+
+function discoveryTable(figure: DiscoveryFigure): string {
+  return table(
+    ["keys", "latency", "reps", "list-keys (min)", "status reads (min)", "other calls", "command s", "floor s", "ratio", "peak RSS MiB", "exit", "keys reported"],
+    figure.rows.map((r) => [
+      String(r.keys),
+      `${r.latencyMs} ms`,
+      String(r.repetitions),
+      `${r.made.listKeys} (${r.minimum.pages})`,
+      `${r.made.statusReads} (${r.minimum.statusReads})`,
+      String(r.made.other),
+      seconds(r.commandMs),
+      seconds(r.floorMs),
+      `${round(r.commandMs / r.floorMs, 2)}×`,
+      mib(r.peakRssBytes),
+      String(r.exitCode),
+      String(r.reported),
+    ]),
+  );
+}
 
 function apiCallsTable(result: ApiCallsResult): string {
   const rows = result.rows.map((r) => [
@@ -221,6 +243,22 @@ function memoryTable(rows: readonly MemoryRow[]): string {
 
 /** Fills `targets` and `notes` from the measurements. */
 export function judge(report: BenchReport): void {
+  if (report.discovery) {
+    for (const row of report.discovery.rows) {
+      report.targets.push({
+        figure: "7 discovery calls",
+        target: `${row.keys} keys at ${row.latencyMs} ms: pages + one status read per rotating key`,
+        measured: `${row.made.listKeys} + ${row.made.statusReads} (+${row.made.other} other) vs ${row.minimum.pages} + ${row.minimum.statusReads}`,
+        pass: atMinimum(row),
+      });
+      report.targets.push({
+        figure: "7 discovery report",
+        target: `${row.keys} keys: every key reported, exit 1 (the population breaks the policy)`,
+        measured: `${row.reported} keys, exit ${String(row.exitCode)}`,
+        pass: row.reported === row.keys && row.exitCode === 1,
+      });
+    }
+  }
   const { targets, notes } = report;
   if (report.plugin) {
     const p = report.plugin;
@@ -414,6 +452,15 @@ export function renderTables(report: BenchReport): string {
   }
   if (report.plugin) {
     parts.push(`### 6. The plugin provider beside the dynamic provider\n\n${pluginTables(report.plugin, report.stateSize?.keyRotation.bytesPerResource)}`);
+  }
+  if (report.discovery) {
+    parts.push(
+      `### 7. Discovery: \`huaweicloud-kms discover --json\` over a population of mixed keys\n\n` +
+        `Median wall times, spawn to exit; the floor is the same inventory (same client and calls, ${report.discovery.concurrency} status reads in flight) ` +
+        "taken inside the harness process, so the ratio is what the command adds. Calls from the emulator's request log; " +
+        "the minimum is one list-keys per page of 1,000 plus one status read per rotating key. Peak RSS is the command process's VmHWM.\n\n" +
+        discoveryTable(report.discovery),
+    );
   }
   if (report.targets.length > 0) {
     const passed = report.targets.filter((t) => t.pass).length;

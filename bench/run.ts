@@ -15,6 +15,7 @@ import type { RssPeak } from "./memory.js";
 import { judge, renderTables, type BenchReport, type MachineInfo, type MemoryRow } from "./report.js";
 import { measurePluginVehicle } from "./plugin-vehicle.js";
 import { measureThrottled } from "./throttled.js";
+import { measureDiscovery } from "./discovery.js";
 
 interface Settings {
   mode: "quick" | "full";
@@ -27,6 +28,9 @@ interface Settings {
   targetN: number;
   throttledKeys: number;
   throttledRate: number;
+  /** Population sizes of figure 7 and repetitions per cell. */
+  discoveryKeys: readonly number[];
+  discoveryRepetitions: number;
 }
 
 const FULL: Settings = {
@@ -42,6 +46,8 @@ const FULL: Settings = {
   targetN: 100,
   throttledKeys: 500,
   throttledRate: 20,
+  discoveryKeys: [2000, 10000],
+  discoveryRepetitions: 3,
 };
 
 const QUICK: Settings = {
@@ -55,12 +61,14 @@ const QUICK: Settings = {
   targetN: 50,
   throttledKeys: 100,
   throttledRate: 20,
+  discoveryKeys: [2000, 10000],
+  discoveryRepetitions: 1,
 };
 
 /** Engine parallelism and client concurrency of the latency diagnostic. */
 const DIAGNOSTIC_PARALLEL = 32;
 
-const FIGURES = ["api", "engine", "throttled", "plugin"] as const;
+const FIGURES = ["api", "engine", "throttled", "plugin", "discovery"] as const;
 type Figure = (typeof FIGURES)[number];
 
 function parseArgs(argv: readonly string[]): { settings: Settings; only: ReadonlySet<Figure> } {
@@ -77,7 +85,7 @@ function parseArgs(argv: readonly string[]): { settings: Settings; only: Readonl
       only = new Set(list as Figure[]);
     } else if (arg === "--help" || arg === "-h") {
       process.stdout.write(
-        "usage: tsx bench/run.ts [--quick] [--only api,engine,throttled,plugin]\n" +
+        "usage: tsx bench/run.ts [--quick] [--only api,engine,throttled,plugin,discovery]\n" +
           "  --quick  N = 10 and 50, 5 keys per group for API calls, 100 throttled keys (a few minutes)\n" +
           "  default  N = 10, 100 and 500, 20 keys per group, 500 throttled keys (the issue's figures)\n",
       );
@@ -231,6 +239,12 @@ async function main(): Promise<number> {
           throw new Error(`throttled ${p.phase}: ${p.failedResources} failed resources, ${p.unconverged} keys unconverged`);
         }
       }
+    });
+  }
+
+  if (only.has("discovery")) {
+    await figure("discovery", async () => {
+      report.discovery = await measureDiscovery(ctx, settings.discoveryKeys, settings.latenciesMs, settings.discoveryRepetitions);
     });
   }
 

@@ -302,6 +302,37 @@ describe("missing and invalid settings", () => {
   });
 });
 
+describe("a command line (flags and environment, no stack config)", () => {
+  const flags = { region: "--region", projectId: "--project-id", endpoint: "--endpoint", maxRetries: "--max-retries" };
+  const keys = { HW_ACCESS_KEY: "AK1234", HW_SECRET_KEY: "SK1234" };
+
+  it("names the flag and the environment variables of a missing setting, not stack config or provider arguments", () => {
+    const e = configError(() => resolveKmsConfig({ explicit: { region: "cn-north-4" }, env: keys, flags }));
+    expect(e.message).toBe(
+      'KMS setting "projectId" is not set (KMS request paths include the project id). Set it with the flag --project-id or one of the environment variables HW_PROJECT_ID, OS_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID.',
+    );
+  });
+
+  it("names only the environment for the secrets, which have no flag", () => {
+    const e = configError(() => resolveKmsConfig({ explicit: { region: "cn-north-4", projectId: "p1" }, env: {}, flags }));
+    expect(e.setting).toBe("credentials");
+    expect(e.message).toContain("accessKey with one of the environment variables HW_ACCESS_KEY, OS_ACCESS_KEY, HUAWEICLOUD_SDK_AK");
+    expect(e.message).toContain("securityToken with the environment variable HW_SECURITY_TOKEN");
+    expect(e.message).not.toContain("pulumi config");
+    expect(e.message).not.toContain("provider argument");
+    const region = configError(() => resolveKmsConfig({ explicit: { projectId: "p1" }, env: keys, flags }));
+    expect(region.message).toContain("the flag --region or one of the environment variables HW_REGION_NAME, OS_REGION_NAME");
+    expect(region.message).toContain("the flag --endpoint or the environment variable HW_KMS_ENDPOINT");
+  });
+
+  it("says which flag a bad value came from, and lets a flag win over the environment", () => {
+    const e = configError(() => resolveKmsConfig({ explicit: { region: "cn-north-4", projectId: "p1", maxRetries: "lots" }, env: keys, flags }));
+    expect(e.message).toBe('KMS setting "maxRetries" (from --max-retries) must be a whole number from 0 to 50, got "lots".');
+    const cfg = resolveKmsConfig({ explicit: { projectId: "p1", region: "eu-de" }, env: { ...keys, HW_PROJECT_ID: "p2", HW_REGION_NAME: "cn-north-4" }, flags });
+    expect(cfg).toMatchObject({ projectId: "p1", region: "eu-de", sources: { projectId: "--project-id", accessKey: "env HW_ACCESS_KEY" } });
+  });
+});
+
 describe("endpoints", () => {
   it.each([
     ["cn-north-4", "https://kms.cn-north-4.myhuaweicloud.com"],

@@ -50,6 +50,13 @@ export interface KmsConfigSources {
   stackConfig?: (key: string) => string | undefined;
   /** Environment; `process.env` when omitted. */
   env?: Record<string, string | undefined>;
+  /**
+   * Set by a command line (e.g. `huaweicloud-kms discover`): the flag of each explicit setting.
+   * Messages then name these flags and the environment variables only, since a command has no
+   * stack config or provider arguments, and a setting without a flag (the secrets) has only the
+   * environment.
+   */
+  flags?: Partial<Record<ResolvableSetting, string>>;
 }
 
 export const DEFAULT_MAX_RETRIES = 5;
@@ -65,7 +72,8 @@ export const OFFICIAL_CONFIG_NAMESPACE = "huaweicloud";
 
 type StringSetting = "region" | "projectId" | "accessKey" | "secretKey" | "securityToken" | "authToken" | "endpoint";
 type NumberSetting = "maxRetries" | "requestTimeoutMs" | "deadlineMs" | "maxConcurrency";
-type ResolvableSetting = StringSetting | NumberSetting;
+/** A setting the resolver knows, e.g. `projectId`. */
+export type ResolvableSetting = StringSetting | NumberSetting;
 
 interface SettingSource {
   /** Read from the official provider's namespace too. */
@@ -138,6 +146,16 @@ export function waysToSet(setting: ResolvableSetting, providerArguments = false)
   return `${ways.join(", ")} or ${envText}`;
 }
 
+/**
+ * Every way to provide a setting to a command line: its flag, if it has one, or the environment.
+ * Secrets have no flag on purpose: a flag's value shows in `ps` and in shell history.
+ */
+export function commandLineWaysToSet(setting: ResolvableSetting, flag: string | undefined): string {
+  const envs = SETTING_SOURCES[setting].env;
+  const envText = envs.length === 1 ? `the environment variable ${envs[0] ?? ""}` : `one of the environment variables ${envs.join(", ")}`;
+  return flag === undefined ? envText : `the flag ${flag} or ${envText}`;
+}
+
 interface Found {
   value: string;
   /** 0 explicit, 1 this namespace, 2 official namespace, 3 environment. */
@@ -154,7 +172,10 @@ function nonEmpty(value: string | undefined): string | undefined {
 function lookup(setting: ResolvableSetting, sources: KmsConfigSources, env: Record<string, string | undefined>): Found | undefined {
   const explicit = sources.explicit?.[setting];
   const explicitText = typeof explicit === "number" ? String(explicit) : nonEmpty(explicit);
-  if (explicitText !== undefined) return { value: explicitText, level: 0, source: `provider argument ${setting}` };
+  if (explicitText !== undefined) {
+    const flag = sources.flags?.[setting];
+    return { value: explicitText, level: 0, source: flag === undefined ? `provider argument ${setting}` : flag };
+  }
   const ownKey = `${CONFIG_NAMESPACE}:${setting}`;
   const own = nonEmpty(sources.stackConfig?.(ownKey));
   if (own !== undefined) return { value: own, level: 1, source: `stack config ${ownKey}` };
@@ -265,7 +286,10 @@ function missing(ways: Ways, setting: ResolvableSetting, why = ""): KmsConfigErr
 export function resolveKmsConfig(sources: KmsConfigSources): KmsClientConfig {
   const env = sources.env ?? process.env;
   const get = (setting: ResolvableSetting): Found | undefined => lookup(setting, sources, env);
-  const ways: Ways = (setting) => waysToSet(setting, sources.explicit !== undefined);
+  const flags = sources.flags;
+  const ways: Ways = flags
+    ? (setting) => commandLineWaysToSet(setting, flags[setting])
+    : (setting) => waysToSet(setting, sources.explicit !== undefined);
   const found: Partial<Record<ResolvableSetting, Found>> = {};
   for (const setting of Object.keys(SETTING_SOURCES) as ResolvableSetting[]) {
     const f = get(setting);

@@ -1,0 +1,247 @@
+// The discovery report: every key of the project with its rotation and its verdict, the counts
+// per verdict and the KMS calls it took, as a table for people and as one JSON document for
+// machines. Pure: the command prints what these functions return.
+import { ALL_KEY_SPECS, KeyState } from "../kms/kms-rules.js";
+import type { Inventory, InventoryEntry } from "./key-inventory.js";
+import { resourceNamesFor } from "./resource-names.js";
+import { CannotRotateReason } from "./rotatability.js";
+import { breaksPolicy, describePolicy, VERDICT_KINDS, verdictFor, verdictLabel, type RotationPolicy, type VerdictKind } from "./verdict.js";
+
+/** Identifies the JSON document's shape, for scripts that read it. */
+export const REPORT_FORMAT = "huaweicloud-kms-discover/1";
+
+/** Where and when the inventory was taken, and with which listing filters. */
+export interface ReportContext {
+  projectId: string;
+  endpoint: string;
+  region?: string;
+  generatedAt: Date;
+  /** The list-keys filters the inventory used; absent: every key. */
+  filters?: { keyState?: string; keySpec?: string };
+}
+
+/** One key in the report. Absent values are `null`, so every key has the same fields. */
+export interface KeyReport {
+  keyId: string;
+  /**
+   * The resource name an import or a policy file gives the key: from its alias, unique among the
+   * listed keys (named over all of them, so a key that becomes rotatable renames no other).
+   */
+  name: string;
+  alias: string | null;
+  /** KMS's `key_state` code. */
+  keyState: string;
+  /** The state in words: enabled, disabled, pending deletion... */
+  state: string;
+  keySpec: string | null;
+  /** "kms", or "external" for imported material. */
+  origin: string | null;
+  defaultKey: boolean;
+  creationDate: string | null;
+  /** Whether rotation is on: from the status read, else from the listing; null when neither said. */
+  rotationEnabled: boolean | null;
+  /** The live interval in days; null unless the status was read. */
+  intervalDays: number | null;
+  lastRotationTime: string | null;
+  numberOfRotations: number | null;
+  /** The code KMS refused this key's status read with. */
+  statusError: string | null;
+  rotatable: boolean;
+  /** Why KMS would refuse any rotation change, with its code. */
+  cannotRotate: { reason: string; code: string; detail: string } | null;
+  /** The verdict as printed: `compliant`, `not rotating`, `cannot rotate (asymmetric)`... */
+  verdict: string;
+  verdictKind: VerdictKind;
+  breaksPolicy: boolean;
+}
+
+export interface ReportSummary {
+  keys: number;
+  rotatable: number;
+  compliant: number;
+  breakingPolicy: number;
+  cannotRotate: number;
+  /** Keys per verdict as printed, in report order (compliant first, cannot-rotate reasons last). */
+  byVerdict: Record<string, number>;
+}
+
+/** Everything discover found, as the `--json` document prints it. */
+export interface DiscoveryReport {
+  format: typeof REPORT_FORMAT;
+  generatedAt: string;
+  project: { projectId: string; endpoint: string; region: string | null };
+  filters: { keyState: string | null; keySpec: string };
+  policy: RotationPolicy & { description: string };
+  /** True when no rotatable key breaks the policy (the command then exits 0). */
+  passed: boolean;
+  keys: KeyReport[];
+  summary: ReportSummary;
+  /** The KMS calls made: list-keys pages and status reads. */
+  calls: { listKeysPages: number; statusReads: number };
+}
+
+const STATE_NAMES: Readonly<Record<string, string>> = {
+  [KeyState.PendingActivation]: "pending activation",
+  [KeyState.Enabled]: "enabled",
+  [KeyState.Disabled]: "disabled",
+  [KeyState.PendingDeletion]: "pending deletion",
+  [KeyState.PendingImport]: "pending import",
+  [KeyState.Frozen]: "frozen",
+};
+
+/** A `key_state` code in words; an unknown code as `state <code>`. */
+export function stateName(keyState: string): string {
+  return STATE_NAMES[keyState] ?? `state ${keyState}`;
+}
+
+function keyReport(entry: InventoryEntry, name: string, policy: RotationPolicy): KeyReport {
+  const { key, status, rotatability: r } = entry;
+  const verdict = verdictFor(entry, policy);
+  return {
+    keyId: key.keyId,
+    name,
+    alias: key.keyAlias ?? null,
+    keyState: key.keyState,
+    state: stateName(key.keyState),
+    keySpec: key.keySpec ?? null,
+    origin: key.origin ?? null,
+    defaultKey: key.isDefaultKey,
+    creationDate: key.creationDate ?? null,
+    rotationEnabled: status?.enabled ?? key.rotationEnabled ?? null,
+    intervalDays: status?.intervalDays ?? null,
+    lastRotationTime: status?.lastRotationTime ?? null,
+    numberOfRotations: status?.numberOfRotations ?? null,
+    statusError: entry.statusError ?? null,
+    rotatable: r.rotatable,
+    cannotRotate: r.rotatable ? null : { reason: r.reason, code: r.code, detail: r.detail },
+    verdict: verdictLabel(verdict),
+    verdictKind: verdict.kind,
+    breaksPolicy: breaksPolicy(verdict),
+  };
+}
+
+const REASON_ORDER: readonly string[] = Object.values(CannotRotateReason);
+
+/** Report order of the verdict labels: by kind, cannot-rotate reasons in rotatability's order. */
+function verdictOrder(a: KeyReport, b: KeyReport): number {
+  const kind = VERDICT_KINDS.indexOf(a.verdictKind) - VERDICT_KINDS.indexOf(b.verdictKind);
+  if (kind !== 0) return kind;
+  const reason = REASON_ORDER.indexOf(a.cannotRotate?.reason ?? "") - REASON_ORDER.indexOf(b.cannotRotate?.reason ?? "");
+  if (reason !== 0) return reason;
+  return a.verdict < b.verdict ? -1 : a.verdict > b.verdict ? 1 : 0;
+}
+
+function summarize(keys: readonly KeyReport[]): ReportSummary {
+  const byVerdict: Record<string, number> = {};
+  for (const k of [...keys].sort(verdictOrder)) byVerdict[k.verdict] = (byVerdict[k.verdict] ?? 0) + 1;
+  return {
+    keys: keys.length,
+    rotatable: keys.filter((k) => k.rotatable).length,
+    compliant: keys.filter((k) => k.verdictKind === "compliant").length,
+    breakingPolicy: keys.filter((k) => k.breaksPolicy).length,
+    cannotRotate: keys.filter((k) => k.verdictKind === "cannot-rotate").length,
+    byVerdict,
+  };
+}
+
+/** The report of an inventory against a policy; keys in listing order. */
+export function buildReport(inventory: Inventory, policy: RotationPolicy, context: ReportContext): DiscoveryReport {
+  const names = resourceNamesFor(inventory.entries.map((e) => e.key));
+  const keys = inventory.entries.map((e) => keyReport(e, names.get(e.key.keyId) ?? e.key.keyId, policy));
+  const summary = summarize(keys);
+  return {
+    format: REPORT_FORMAT,
+    generatedAt: context.generatedAt.toISOString(),
+    project: { projectId: context.projectId, endpoint: context.endpoint, region: context.region ?? null },
+    filters: { keyState: context.filters?.keyState ?? null, keySpec: context.filters?.keySpec ?? ALL_KEY_SPECS },
+    policy: { maxIntervalDays: policy.maxIntervalDays, description: describePolicy(policy) },
+    passed: summary.breakingPolicy === 0,
+    keys,
+    summary,
+    calls: { listKeysPages: inventory.calls.pages, statusReads: inventory.calls.statusReads },
+  };
+}
+
+/** The exit code of a finished discovery: 0 when no rotatable key breaks the policy, else 1. */
+export function exitCodeOf(report: Pick<DiscoveryReport, "passed">): 0 | 1 {
+  return report.passed ? 0 : 1;
+}
+
+/** `1,234`: counts as people read them. */
+export function count(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+/** `1 page`, `2 pages`. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${count(n)} ${n === 1 ? one : many}`;
+}
+
+const MAX_ALIAS_WIDTH = 40;
+
+/** A value KMS gave, made safe for one table cell: no control characters, at most `max` wide. */
+function cell(text: string, max = Number.POSITIVE_INFINITY): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
+  const flat = text.replace(/[\u0000-\u001f\u007f\s]+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+const DASH = "-";
+
+function rotationCell(k: KeyReport): string {
+  return k.rotationEnabled === null ? "?" : k.rotationEnabled ? "on" : "off";
+}
+
+function intervalCell(k: KeyReport): string {
+  return k.rotationEnabled === true && k.intervalDays !== null ? `${k.intervalDays}d` : DASH;
+}
+
+function lastRotationCell(k: KeyReport): string {
+  if (k.lastRotationTime !== null) return k.lastRotationTime.slice(0, 10);
+  // A status that was read and names no rotation: the key never rotated.
+  return k.numberOfRotations === null ? DASH : "never";
+}
+
+const COLUMNS = ["KEY ID", "ALIAS", "STATE", "SPEC", "ORIGIN", "ROTATION", "INTERVAL", "LAST ROTATION", "VERDICT"] as const;
+
+/** The table of keys, one line per key in listing order, columns aligned. */
+export function renderTable(report: Pick<DiscoveryReport, "keys">): string {
+  const rows = report.keys.map((k) => [
+    cell(k.keyId),
+    k.alias === null || k.alias === "" ? DASH : cell(k.alias, MAX_ALIAS_WIDTH),
+    k.state,
+    cell(k.keySpec ?? DASH),
+    cell(k.origin ?? DASH),
+    rotationCell(k),
+    intervalCell(k),
+    lastRotationCell(k),
+    k.verdict,
+  ]);
+  const all = [[...COLUMNS], ...rows];
+  const widths = COLUMNS.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length)));
+  return all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join("  ")).join("\n") + "\n";
+}
+
+/** The lines after the table: keys per verdict, the policy's outcome, and the KMS calls made. */
+export function renderSummary(report: DiscoveryReport): string {
+  const s = report.summary;
+  const byVerdict = Object.entries(s.byVerdict);
+  const rotatableParts = byVerdict.filter(([label]) => !label.startsWith("cannot rotate")).map(([label, n]) => `${count(n)} ${label}`);
+  const cannot = byVerdict
+    .filter(([label]) => label.startsWith("cannot rotate"))
+    .map(([label, n]) => `${count(n)} ${label.replace(/^cannot rotate \((.*)\)$/, "$1")}`);
+  const parts = [rotatableParts.join(", "), cannot.length > 0 ? `cannot rotate: ${cannot.join(", ")}` : ""].filter((p) => p !== "");
+  const keysLine = `${plural(s.keys, "key")}${parts.length > 0 ? `: ${parts.join("; ")}` : ""}`;
+  const outcome =
+    s.breakingPolicy === 0
+      ? `every rotatable key follows it (${count(s.rotatable)})`
+      : `${count(s.breakingPolicy)} of ${plural(s.rotatable, "rotatable key")} break it`;
+  const policyLine = `policy (${report.policy.description}): ${outcome}`;
+  const callsLine = `KMS calls: ${plural(report.calls.listKeysPages, "list-keys page")}, ${plural(report.calls.statusReads, "status read")}`;
+  return `${keysLine}\n${policyLine}\n${callsLine}\n`;
+}
+
+/** The `--json` document. */
+export function renderJson(report: DiscoveryReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

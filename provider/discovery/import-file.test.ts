@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { buildImportFile, renderImportFile } from "./import-file.js";
+
+const keys = [
+  { keyId: "0d0466b0-e727-4d9c-b35d-f84bb474a37f", name: "orders-db", rotatable: true },
+  { keyId: "1e1577c1-f838-4e0d-c46e-095cc585b480", name: "obs-default", rotatable: false },
+  { keyId: "2f2688d2-0949-4f1e-d57f-1a6dd696c591", name: "payments", rotatable: true },
+  { keyId: "3a3799e3-1a5a-402f-e680-2b7ee7a7d6a2", name: "payments-3a3799e3", rotatable: true },
+];
+
+describe("buildImportFile", () => {
+  it("lists every rotatable key as a KeyRotation of the plugin, named as in the report, with the key id as id", () => {
+    expect(buildImportFile(keys)).toEqual({
+      resources: [
+        { type: "huaweicloud-kms:index:KeyRotation", name: "orders-db", id: "0d0466b0-e727-4d9c-b35d-f84bb474a37f" },
+        { type: "huaweicloud-kms:index:KeyRotation", name: "payments", id: "2f2688d2-0949-4f1e-d57f-1a6dd696c591" },
+        { type: "huaweicloud-kms:index:KeyRotation", name: "payments-3a3799e3", id: "3a3799e3-1a5a-402f-e680-2b7ee7a7d6a2" },
+      ],
+    });
+  });
+
+  it("writes JSON the CLI's import file reader takes: resources of type, name and id only", () => {
+    const text = renderImportFile(buildImportFile(keys));
+    expect(text.endsWith("\n")).toBe(true);
+    const parsed = JSON.parse(text) as { resources: Record<string, unknown>[] };
+    expect(Object.keys(parsed)).toEqual(["resources"]);
+    for (const r of parsed.resources) expect(Object.keys(r)).toEqual(["type", "name", "id"]);
+    expect(buildImportFile([])).toEqual({ resources: [] });
+  });
+});

@@ -1,0 +1,28 @@
+// The `pulumi import --file` document for the keys discover found: one KeyRotation of the plugin
+// provider per key whose rotation KMS lets change. Pure. The format is the CLI's own (pulumi
+// import's `importFile`: `resources` of `{type, name, id}`; `name` doubles as the logical name),
+// and the names are the report's, so they match a policy file written by the same run.
+import { keyRotationSpec } from "../resources/key-rotation/spec.js";
+import type { KeyReport } from "./discovery-report.js";
+
+/** One resource to import: the type token, the resource's name, and its id (the key id). */
+export interface ImportResource {
+  type: string;
+  name: string;
+  id: string;
+}
+
+/** What `pulumi import --file` reads. */
+export interface ImportFile {
+  resources: ImportResource[];
+}
+
+/** The import document covering every rotatable key, in listing order. */
+export function buildImportFile(keys: readonly Pick<KeyReport, "keyId" | "name" | "rotatable">[]): ImportFile {
+  return { resources: keys.filter((k) => k.rotatable).map((k) => ({ type: keyRotationSpec.token, name: k.name, id: k.keyId })) };
+}
+
+/** The document as written to the file. */
+export function renderImportFile(file: ImportFile): string {
+  return `${JSON.stringify(file, null, 2)}\n`;
+}

@@ -1,8 +1,9 @@
 // The files derived from the declarations, by path: one list for the generator and the test that
 // keeps the committed copies current.
+import { FUNCTION_SPECS } from "../functions/specs.js";
 import { keyRotationSpec } from "../resources/key-rotation/spec.js";
 import { packageSchema } from "./package-schema.js";
-import { sdkTypes } from "./sdk-types.js";
+import { sdkFunctionTypes, sdkTypes } from "./sdk-types.js";
 
 export const GENERATE_COMMAND = "npm run generate";
 
@@ -18,12 +19,17 @@ export function generatedFiles(version: string): GeneratedFile[] {
     version,
     description: "Manage automatic key rotation of Huawei Cloud and Open Telekom Cloud KMS customer master keys.",
     resources: [keyRotationSpec],
+    functions: FUNCTION_SPECS,
   });
   return [
     { path: "schema.json", content: `${JSON.stringify(schema, null, 2)}\n` },
     {
       path: "sdk/key-rotation-types.ts",
       content: sdkTypes(keyRotationSpec, "KeyRotation", GENERATE_COMMAND, "provider/resources/key-rotation/spec.ts"),
+    },
+    {
+      path: "sdk/function-types.ts",
+      content: sdkFunctionTypes(FUNCTION_SPECS, GENERATE_COMMAND, "provider/functions/*/spec.ts"),
     },
   ];
 }

@@ -4,13 +4,15 @@
 import { resolveKmsConfig, type KmsClientConfig, type KmsConfigSources } from "../config/kms-config.js";
 import { KmsClient, type KmsClientOptions } from "../kms/kms-client.js";
 import type { PreviewApi, RotationApi } from "../resources/key-rotation/lifecycle.js";
+import type { ListingApi } from "../functions/list-keys/list-keys.js";
 
-export type KmsApi = RotationApi & PreviewApi;
+/** What the resources and functions of a provider process ask of KMS. */
+export type KmsApi = RotationApi & PreviewApi & ListingApi;
 
 /** What an engine call asks of the client. */
 export interface CallScope {
-  /** The resource operation, for the deadline's message. */
-  operation: "create" | "read" | "update" | "delete";
+  /** The resource operation (or a function's invoke), for the deadline's message. */
+  operation: "create" | "read" | "update" | "delete" | "invoke";
   /** The resource's bound for this operation (customTimeouts), in milliseconds. */
   timeoutMs?: number;
   /** The resource's URN, when the vehicle knows it: debug lines are shown under it. */

@@ -3,6 +3,7 @@
 // Pure; scripts/generate.ts writes it, and a test fails when the committed copy differs.
 import { SETTING_SOURCES } from "../config/kms-config.js";
 import { INTEGER_SETTINGS, SETTING_DESCRIPTIONS, type SettingName } from "../config/setting-descriptions.js";
+import { functionSchema, functionTypes, type FunctionSpec } from "./function-spec.js";
 import { resourceSchema, type ResourceSpec } from "./resource-spec.js";
 
 export interface PackageInfo {
@@ -10,6 +11,7 @@ export interface PackageInfo {
   version: string;
   description: string;
   resources: readonly ResourceSpec[];
+  functions: readonly FunctionSpec[];
 }
 
 function settings(): Record<string, { type: string; description: string; secret?: boolean }> {
@@ -43,6 +45,8 @@ export function packageSchema(info: PackageInfo): Record<string, unknown> {
       inputProperties: variables,
     },
     resources: Object.fromEntries(info.resources.map((r) => [r.token, resourceSchema(r)])),
+    functions: Object.fromEntries(info.functions.map((f) => [f.token, functionSchema(f)])),
+    types: Object.assign({}, ...info.functions.map(functionTypes)) as Record<string, unknown>,
     language: {
       nodejs: { packageName: "pulumi-huaweicloud-kms" },
       // The SDK carries the package's version (otherwise 0.0.0), so the engine asks for this plugin version.

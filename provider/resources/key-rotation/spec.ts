@@ -47,7 +47,7 @@ function keyIdRule(value: unknown): Judgement<string> {
 }
 
 /** Booleans; config-driven programs (YAML, stack config) hand them over as text. */
-function booleanRule(name: string): (value: unknown) => Judgement<boolean> {
+export function booleanRule(name: string): (value: unknown) => Judgement<boolean> {
   return (value) => {
     if (typeof value === "boolean") return { value };
     if (typeof value === "string" && /^(true|false)$/i.test(value.trim())) {

@@ -6,8 +6,11 @@ import builtins as _builtins
 from . import _utilities
 import typing
 # Export this package's modules as members:
+from .get_key_rotation import *
 from .key_rotation import *
+from .list_keys import *
 from .provider import *
+from . import outputs
 
 # Make subpackages available:
 if typing.TYPE_CHECKING:

@@ -1,0 +1,157 @@
+// `huaweicloud-kms discover`: the thin I/O edge around the inventory and the report. It resolves
+// the settings as the provider does (flags, then the HW_* environment), takes the inventory with
+// progress on stderr, prints the table or the JSON on stdout, writes the files asked for, and
+// answers with the exit code. Every line it prints about a failure passes through a redactor of
+// the credentials in the environment, so no secret reaches a terminal or a CI log.
+import { existsSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { createRedactor, KmsConfigError, resolveKmsConfig, SETTING_SOURCES, type KmsClientConfig } from "../../config/kms-config.js";
+import { buildReport, exitCodeOf, plural, renderJson, renderSummary, renderTable, type DiscoveryReport } from "../../discovery/discovery-report.js";
+import { buildImportFile, renderImportFile } from "../../discovery/import-file.js";
+import { takeInventory } from "../../discovery/key-inventory.js";
+import { policyFileOf } from "../../discovery/policy-file.js";
+import { KmsApiError } from "../../kms/kms-api-error.js";
+import { KmsClient, type KmsClientOptions } from "../../kms/kms-client.js";
+import { CliUsageError, DISCOVER_USAGE, parseDiscoverArgs, SETTING_FLAGS, type DiscoverOptions } from "./discover-options.js";
+import { progressLines } from "./discover-progress.js";
+
+/** Exit codes of the command. */
+export const ExitCode = {
+  /** Every rotatable key follows the policy. */
+  Compliant: 0,
+  /** A rotatable key does not (not rotating, interval too long, status unknown). */
+  PolicyBroken: 1,
+  /** A bad command line or setting, or credentials KMS refuses. */
+  Usage: 2,
+  /** KMS or the network failed (after retries), or a file could not be written: nothing concluded. */
+  Failed: 3,
+} as const;
+
+/** What the command touches outside itself; tests pass their own. */
+export interface DiscoverIo {
+  env: Record<string, string | undefined>;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  now?: () => Date;
+  /** Writes a whole file; default: a temporary file renamed over the target. */
+  writeFile?: (path: string, text: string) => void;
+  clientOptions?: KmsClientOptions;
+}
+
+/** Writes `text` to a temporary file next to `path`, then renames it: a reader never sees half a file. */
+function writeWhole(path: string, text: string): void {
+  const temp = `${path}.${String(process.pid)}.tmp`;
+  writeFileSync(temp, text, { mode: 0o644 });
+  renameSync(temp, path);
+}
+
+/** Fails before the inventory, not after it, when a file could not be written where asked. */
+function checkOutputPath(flag: string, path: string): void {
+  const dir = dirname(resolve(path));
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliUsageError(`${flag} ${JSON.stringify(path)}: the directory ${dir} does not exist`);
+  if (existsSync(path) && statSync(path).isDirectory()) throw new CliUsageError(`${flag} ${JSON.stringify(path)} is a directory; name a file`);
+}
+
+/** A redactor of every secret value in the environment, whichever variable holds it. */
+export function redactorFor(env: Record<string, string | undefined>): (text: string) => string {
+  const secrets = Object.values(SETTING_SOURCES)
+    .filter((s) => s.secret)
+    .flatMap((s) => s.env.flatMap((name) => [env[name], env[name]?.trim()]));
+  return createRedactor(secrets);
+}
+
+/** Where the settings came from, without a value: e.g. "access key from env HW_ACCESS_KEY". */
+function credentialSource(config: KmsClientConfig): string {
+  const sources = config.sources ?? {};
+  return config.credentials.kind === "token" ? `token from ${sources.authToken ?? "?"}` : `access key from ${sources.accessKey ?? "?"}`;
+}
+
+function isCredentialRefusal(e: unknown): boolean {
+  return KmsApiError.isInstance(e) && (e.status === 401 || e.status === 403);
+}
+
+/** Runs `discover` with the arguments after the command name; resolves to the exit code. */
+export async function runDiscover(argv: readonly string[], io: DiscoverIo): Promise<number> {
+  const redact = redactorFor(io.env);
+  const error = (message: string): void => {
+    io.stderr(`error: ${redact(message)}\n`);
+  };
+
+  let options: DiscoverOptions;
+  let config: KmsClientConfig;
+  try {
+    const parsed = parseDiscoverArgs(argv);
+    if (parsed === "help") {
+      io.stdout(DISCOVER_USAGE);
+      return ExitCode.Compliant;
+    }
+    options = parsed;
+    if (options.importFile !== undefined) checkOutputPath("--import-file", options.importFile);
+    if (options.policyFile !== undefined) checkOutputPath("--policy-file", options.policyFile);
+    config = resolveKmsConfig({ explicit: options.settings, env: io.env, flags: SETTING_FLAGS });
+  } catch (e) {
+    if (CliUsageError.isInstance(e)) {
+      error(`${e.message} (see huaweicloud-kms discover --help)`);
+      return ExitCode.Usage;
+    }
+    if (KmsConfigError.isInstance(e)) {
+      error(e.message);
+      return ExitCode.Usage;
+    }
+    error(e instanceof Error ? e.message : String(e));
+    return ExitCode.Failed;
+  }
+
+  const progress = (line: string): void => {
+    if (!options.quiet) io.stderr(`${line}\n`);
+  };
+  progress(`listing the keys of project ${config.projectId} at ${config.endpoint} (${credentialSource(config)})`);
+  const now = io.now ?? (() => new Date());
+  let report: DiscoveryReport;
+  try {
+    const inventory = await takeInventory(new KmsClient(config, io.clientOptions), {
+      request: {
+        limit: options.pageSize,
+        ...(options.keyState === undefined ? {} : { keyState: options.keyState }),
+        ...(options.keySpec === undefined ? {} : { keySpec: options.keySpec }),
+      },
+      onProgress: progressLines(progress),
+      concurrency: config.maxConcurrency,
+    });
+    report = buildReport(inventory, options.policy, {
+      projectId: config.projectId,
+      endpoint: config.endpoint,
+      ...(config.region === undefined ? {} : { region: config.region }),
+      generatedAt: now(),
+      filters: {
+        ...(options.keyState === undefined ? {} : { keyState: options.keyState }),
+        ...(options.keySpec === undefined ? {} : { keySpec: options.keySpec }),
+      },
+    });
+  } catch (e) {
+    error(e instanceof Error ? e.message : String(e));
+    // Refused credentials (or a project they do not reach) are a setting to fix, as a missing one is.
+    return isCredentialRefusal(e) ? ExitCode.Usage : ExitCode.Failed;
+  }
+
+  if (options.json) io.stdout(renderJson(report));
+  else io.stdout(`${report.keys.length > 0 ? `${renderTable(report)}\n` : ""}${renderSummary(report)}`);
+
+  const write = io.writeFile ?? writeWhole;
+  const files: [flag: string, path: string | undefined, text: () => string, what: string][] = [
+    ["--import-file", options.importFile, () => renderImportFile(buildImportFile(report.keys)), "for pulumi import --file"],
+    ["--policy-file", options.policyFile, () => policyFileOf(report), "as a rotation policy"],
+  ];
+  const covered = report.keys.filter((k) => k.rotatable).length;
+  for (const [flag, path, text, what] of files) {
+    if (path === undefined) continue;
+    try {
+      write(path, text());
+    } catch (e) {
+      error(`cannot write ${flag} ${JSON.stringify(path)}: ${e instanceof Error ? e.message : String(e)}`);
+      return ExitCode.Failed;
+    }
+    progress(`wrote ${plural(covered, "rotatable key")} to ${path} ${what}`);
+  }
+  return exitCodeOf(report);
+}

@@ -22,6 +22,16 @@ function fakeKms(calls: string[], fail?: Error): KmsApi {
   };
 }
 
+/** The error `p` rejects with (fails the test if it resolves). */
+async function rejection(p: Promise<unknown>): Promise<Error> {
+  return p.then(
+    () => {
+      throw new Error("expected a rejection");
+    },
+    (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+  );
+}
+
 /** A handler whose settings cannot resolve unless `api` replaces the client. */
 function handler(api?: KmsApi): { functions: FunctionHandler; lookups: () => number } {
   let lookups = 0;
@@ -57,12 +67,12 @@ describe("FunctionHandler", () => {
   });
 
   it("fails in one line on missing settings, KMS refusals and unknown functions", async () => {
-    const missing = await handler().functions.invoke(listKeysSpec.token, {}).catch((e: unknown) => e as Error);
+    const missing = await rejection(handler().functions.invoke(listKeysSpec.token, {}));
     expect(missing.message).toMatch(/projectId|endpoint|region/);
     expect(missing.stack).toBe(missing.message);
 
     const refusal = new KmsApiError({ status: 404, code: "KMS.0207", operation: "get-key-rotation-status", retryable: false, mayHaveLanded: false, attempts: 1 });
-    const refused = await handler(fakeKms([], refusal)).functions.invoke(getKeyRotationSpec.token, { keyId: KEY }).catch((e: unknown) => e as Error);
+    const refused = await rejection(handler(fakeKms([], refusal)).functions.invoke(getKeyRotationSpec.token, { keyId: KEY }));
     expect(refused.message).toBe(refusal.message);
     expect(refused.stack).toBe(refused.message);
 

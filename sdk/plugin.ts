@@ -11,6 +11,8 @@ import { claimKey } from "./key-claims.js";
 import type { KeyRotationArgs, KeyRotationOutputs } from "./key-rotation-types.js";
 
 export type { KeyRotationArgs, KeyRotationOutputs } from "./key-rotation-types.js";
+export { getKeyRotation, getKeyRotationOutput, listKeys, listKeysOutput } from "./plugin-functions.js";
+export type * from "./function-types.js";
 
 /** Automatic rotation of one Huawei Cloud / Open Telekom Cloud KMS key, through the plugin provider. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the outputs come from the declaration (key-rotation-types.ts); Pulumi sets them on the instance

@@ -3,91 +3,16 @@
 // up, a preview with no changes, an interval change that is exactly one request, a refresh after
 // drift, and destroy.
 //
-// The program runs in a virtualenv with PyPI's `pulumi` and the local sdk/python, kept outside the
-// repository in ~/.cache/pulumi-huaweicloud-kms/python-venv/<hash> (PULUMI_KMS_CACHE moves it) and
-// rebuilt when sdk/python, the `pulumi` version or the Python changes (about a minute; the first
-// run downloads from PyPI). The language host built here ignores the `virtualenv` option, so the
-// venv's bin goes first on the CLI's PATH.
-import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
+// The program runs in a virtualenv with PyPI's `pulumi` and the local sdk/python
+// (harness/python-venv.ts: cached, rebuilt when sdk/python changes; its bin first on the CLI's PATH).
+import { resolve } from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startKmsTestbed, takeCalls, type KmsTestbed } from "../../harness/kms-testbed.js";
+import { pythonVenv, usePythonVenv } from "../../harness/python-venv.js";
 
 const KEY = "0d0466b0-e727-4d9c-b35d-f84bb474a37f";
-const PULUMI_PYPI_VERSION = "3.272.0"; // the SDK asks for pulumi>=3.269.0,<4.0.0
 const root = resolve(__dirname, "../..");
-const sdkDir = join(root, "sdk/python");
-// Files pip leaves in a source folder (and the generated .gitignore lists): not part of the SDK.
-const BUILD_LEFTOVERS = /(^|\/)(__pycache__|build|dist|\.mypy_cache|[^/]*\.egg-info)(\/|$)|\.pyc$/;
-
-function progress(message: string): void {
-  console.log(`[python-example] ${message}`);
-}
-
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): string {
-  const r = spawnSync(cmd, args, { encoding: "utf8", env, maxBuffer: 64 * 1024 * 1024 });
-  if (r.status !== 0) {
-    const output = `${r.stdout}${r.stderr}`.trim().split("\n").slice(-30).join("\n");
-    throw new Error(`${cmd} ${args.join(" ")} failed (${String(r.status ?? r.signal ?? r.error)}):\n${output}`);
-  }
-  return r.stdout;
-}
-
-function sdkFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name);
-      const rel = relative(dir, path);
-      if (BUILD_LEFTOVERS.test(rel)) continue;
-      if (statSync(path).isDirectory()) walk(path);
-      else out.push(rel);
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
-
-/** A virtualenv with PyPI's pulumi and the local sdk/python; returns its bin folder. */
-function pythonVenv(): string {
-  const python = process.env.PYTHON ?? "python3";
-  const pythonVersion = run(python, ["-c", "import sys; print(sys.version)"]).trim();
-  const hash = createHash("sha256").update(`${pythonVersion}\npulumi==${PULUMI_PYPI_VERSION}\n`);
-  for (const file of sdkFiles(sdkDir)) hash.update(`${file}\n`).update(readFileSync(join(sdkDir, file)));
-  const cache = process.env.PULUMI_KMS_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "pulumi-huaweicloud-kms");
-  const venv = join(cache, "python-venv", hash.digest("hex").slice(0, 16));
-  const bin = join(venv, "bin");
-  const stamp = join(venv, ".complete");
-  if (existsSync(stamp)) {
-    progress(`using the cached virtualenv ${venv}`);
-    return bin;
-  }
-  rmSync(venv, { recursive: true, force: true });
-  mkdirSync(join(cache, "python-venv"), { recursive: true });
-  let t = Date.now();
-  progress(`creating a virtualenv (${pythonVersion.split(" ")[0] ?? python}) in ${venv}`);
-  run(python, ["-m", "venv", venv]);
-  progress(`  created in ${String(Date.now() - t)} ms`);
-  // pip builds in the source folder (build/, *.egg-info): it gets a copy of sdk/python.
-  const copy = mkdtempSync(join(tmpdir(), "kms-python-sdk-"));
-  try {
-    cpSync(sdkDir, copy, { recursive: true, filter: (src) => !BUILD_LEFTOVERS.test(relative(sdkDir, src)) });
-    t = Date.now();
-    progress(`pip install pulumi==${PULUMI_PYPI_VERSION} and sdk/python (from PyPI the first time; about a minute)`);
-    run(join(bin, "python"), ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", `pulumi==${PULUMI_PYPI_VERSION}`, copy]);
-    progress(`  installed in ${String(Date.now() - t)} ms`);
-  } finally {
-    rmSync(copy, { recursive: true, force: true });
-  }
-  const check = run(join(bin, "python"), ["-c", "import pulumi, pulumi_huaweicloud_kms; print(pulumi.__file__)"]).trim();
-  expect(check.startsWith(venv)).toBe(true);
-  writeFileSync(stamp, `pulumi==${PULUMI_PYPI_VERSION}\n${pythonVersion}\n`);
-  return bin;
-}
 
 describe("examples/python-rotation (Python program, generated SDK, plugin provider)", () => {
   let bed: KmsTestbed;
@@ -98,13 +23,8 @@ describe("examples/python-rotation (Python program, generated SDK, plugin provid
   beforeAll(async () => {
     const venvBin = pythonVenv();
     bed = await startKmsTestbed();
-    // The same object the stack's workspace is given: the venv's python first. Python's gRPC reads
-    // only the lower-case http_proxy/no_proxy (not the harness's HTTP_PROXY/NO_PROXY): with an
-    // http_proxy inherited from the environment and no no_proxy, the program's connection to the
-    // engine on 127.0.0.1 goes to the proxy and fails (UNAVAILABLE), so loopback is exempted here.
-    bed.envVars.PATH = `${venvBin}:${bed.envVars.PATH ?? ""}`;
-    bed.envVars.no_proxy = bed.envVars.NO_PROXY ?? "127.0.0.1,localhost,::1";
-    bed.envVars.PYTHONDONTWRITEBYTECODE = "1";
+    // The same object the stack's workspace is given.
+    usePythonVenv(bed.envVars, venvBin);
     await bed.admin.putKey(KEY);
     stack = await bed.projectStack("python", resolve(root, "examples/python-rotation"));
     await stack.setConfig("keyId", { value: KEY });

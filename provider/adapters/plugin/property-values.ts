@@ -28,3 +28,11 @@ export function plainProperties(props: Record<string, unknown>): Record<string, 
 export function secret(value: unknown): Record<string, unknown> {
   return { [SIG_KEY]: SECRET_SIG, value };
 }
+
+/** Whether a secret wrapper is anywhere in `value`. */
+export function containsSecrets(value: unknown): boolean {
+  if (isSecret(value)) return true;
+  if (Array.isArray(value)) return value.some(containsSecrets);
+  if (typeof value === "object" && value !== null) return Object.values(value).some(containsSecrets);
+  return false;
+}

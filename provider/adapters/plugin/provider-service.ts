@@ -2,16 +2,18 @@
 // implements what the stock Node.js server leaves out: CheckConfig, DiffConfig and Configure with
 // the provider's own settings (stack config `huaweicloud-kms:*`, secrets included, or an explicit
 // provider resource's arguments, then the environment), previews of creates and updates, each
-// call's URN and timeout, detailed diffs, and partial failures the engine records.
+// call's URN and timeout, detailed diffs, and partial failures the engine records; and Invoke for
+// the provider's functions (listKeys, getKeyRotation) with the same settings.
 import type { ServerUnaryCall, sendUnaryData, ServiceError, UntypedServiceImplementation } from "@grpc/grpc-js";
 import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { PartialFailure } from "../../engine/engine-errors.js";
+import { FunctionHandler } from "../../engine/function-handler.js";
 import { KeyRotationHandler, UNKNOWN, type CallContext } from "../../engine/key-rotation-handler.js";
 import { KmsSession } from "../../engine/kms-session.js";
 import { keyRotationSpec } from "../../resources/key-rotation/spec.js";
 import { debugLine, debugLinesSent, setEngineAddress } from "../engine-log.js";
 import { changedSettings, checkConfig, explicitSettings } from "./plugin-config.js";
-import { plainProperties } from "./property-values.js";
+import { containsSecrets, plainProperties, secret } from "./property-values.js";
 import type { PulumiGrpc } from "./pulumi-grpc.js";
 
 type Props = Record<string, unknown>;
@@ -41,6 +43,7 @@ export function providerService(pb: PulumiGrpc, options: PluginOptions): Untyped
     },
   });
   const rotations = new KeyRotationHandler(session);
+  const functions = new FunctionHandler(session);
 
   const fromStruct = (s: Struct | undefined): Props => plainProperties(toJs(s));
   const toStruct = (props: Props): Struct => struct.Struct.fromJavaScript(props as Parameters<typeof struct.Struct.fromJavaScript>[0]);
@@ -90,17 +93,19 @@ export function providerService(pb: PulumiGrpc, options: PluginOptions): Untyped
     return ctx;
   }
 
+  function checkFailures(failures: readonly { property: string; reason: string }[]) {
+    return failures.map((f) => {
+      const cf = new p.CheckFailure();
+      cf.setProperty(f.property);
+      cf.setReason(f.reason);
+      return cf;
+    });
+  }
+
   function checkResponse(inputs: Props, failures: { property: string; reason: string }[]) {
     const res = new p.CheckResponse();
     res.setInputs(toStruct(inputs));
-    res.setFailuresList(
-      failures.map((f) => {
-        const cf = new p.CheckFailure();
-        cf.setProperty(f.property);
-        cf.setReason(f.reason);
-        return cf;
-      }),
-    );
+    res.setFailuresList(checkFailures(failures));
     return res;
   }
 
@@ -210,6 +215,23 @@ export function providerService(pb: PulumiGrpc, options: PluginOptions): Untyped
         return res;
       }
       res.setProperties(toStruct(await rotations.update(req.getId(), olds, news, ctx)));
+      return res;
+    }),
+    invoke: unary(async (req: InstanceType<typeof p.InvokeRequest>) => {
+      const raw = toJs(req.getArgs());
+      const outcome = await functions.invoke(req.getTok(), plainProperties(raw));
+      const res = new p.InvokeResponse();
+      if (!("result" in outcome)) {
+        // Refused arguments: the program's SDK names each one ("Invoke of '<tok>' failed: ...").
+        res.setFailuresList(checkFailures(outcome.failures));
+        return res;
+      }
+      // A result computed from a secret argument is as secret as the argument (the engine does
+      // this itself only for providers that do not accept secrets; this one does).
+      const result = containsSecrets(raw)
+        ? Object.fromEntries(Object.entries(outcome.result).map(([k, v]) => [k, secret(v)]))
+        : outcome.result;
+      res.setReturn(toStruct(result));
       return res;
     }),
     delete: unary(async (req: InstanceType<typeof p.DeleteRequest>) => {

@@ -19,7 +19,7 @@ export type ListingApi = Pick<InventoryApi, "listKeys">;
 /**
  * The keys as listKeys reports them. `all` is the whole project's listing: names are derived
  * from it before the filters apply, so a key's name never depends on what was asked for (and
- * agrees with `huaweicloud-kms discover`, which names keys over the same listing).
+ * agrees with `huaweicloud-kms discover` run without filters, which names keys over the same listing).
  */
 export function listedKeys(all: readonly KeyInfo[], args: ListKeysArgs = {}): ListedKey[] {
   const names = resourceNamesFor(all);

@@ -50,7 +50,7 @@ export const listedKeyType = {
     resourceName: {
       type: "string",
       description:
-        "A resource name for the key's `KeyRotation`, derived from its alias and stable while the key exists: unique in the project (colliding aliases: the oldest key keeps the bare name, the others add the start of their key id). The same name `huaweicloud-kms discover` writes into import and policy files.",
+        "A resource name for the key's `KeyRotation`, derived from its alias and stable while the key exists: unique in the project (colliding aliases: the oldest key keeps the bare name, the others add the start of their key id). The name `huaweicloud-kms discover` writes into its import and policy files when it lists the whole project (no filters).",
     },
   },
 } as const satisfies ObjectTypeSpec;

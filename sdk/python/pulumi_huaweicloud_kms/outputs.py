@@ -41,7 +41,7 @@ class ListedKey(dict):
         :param _builtins.bool is_default_key: Whether the key is a Default Master Key (made by a cloud service; it cannot rotate).
         :param _builtins.str key_id: The key id, e.g. `0d0466b0-e727-4d9c-b35d-f84bb474a37f`.
         :param _builtins.str key_state: The key state: "1" pending activation, "2" enabled, "3" disabled, "4" pending deletion, "5" pending import, "7" frozen.
-        :param _builtins.str resource_name: A resource name for the key's `KeyRotation`, derived from its alias and stable while the key exists: unique in the project (colliding aliases: the oldest key keeps the bare name, the others add the start of their key id). The same name `huaweicloud-kms discover` writes into import and policy files.
+        :param _builtins.str resource_name: A resource name for the key's `KeyRotation`, derived from its alias and stable while the key exists: unique in the project (colliding aliases: the oldest key keeps the bare name, the others add the start of their key id). The name `huaweicloud-kms discover` writes into its import and policy files when it lists the whole project (no filters).
         :param _builtins.bool rotatable: Whether KMS lets the key's rotation change now, so that a `KeyRotation` can manage it.
         :param _builtins.str cannot_rotate_reason: Why the key's rotation cannot change, when `rotatable` is false: `default key`, `imported material`, `asymmetric`, `disabled`, `pending deletion`, `key state`. The permanent reasons come first: a disabled Default Master Key says `default key`.
         :param _builtins.str creation_date: When the key was made (ISO 8601 UTC).
@@ -96,7 +96,7 @@ class ListedKey(dict):
     @pulumi.getter(name="resourceName")
     def resource_name(self) -> _builtins.str:
         """
-        A resource name for the key's `KeyRotation`, derived from its alias and stable while the key exists: unique in the project (colliding aliases: the oldest key keeps the bare name, the others add the start of their key id). The same name `huaweicloud-kms discover` writes into import and policy files.
+        A resource name for the key's `KeyRotation`, derived from its alias and stable while the key exists: unique in the project (colliding aliases: the oldest key keeps the bare name, the others add the start of their key id). The name `huaweicloud-kms discover` writes into its import and policy files when it lists the whole project (no filters).
         """
         return pulumi.get(self, "resource_name")
 

@@ -2,7 +2,7 @@
 // through the HW_* environment, against an emulator holding one key of every kind. Asserts the
 // verdict per key, the exit codes before and after the keys are fixed, the JSON, the exact KMS
 // calls, the import and policy files, and that the credentials appear nowhere.
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -71,6 +71,14 @@ const VERDICTS: Record<string, string> = {
 const ROTATING = [KEY.orders, KEY.ledger, KEY.archive, KEY.retired, KEY.ghost, KEY.payments2];
 const ROTATABLE = [KEY.orders, KEY.ledger, KEY.payments, KEY.archive, KEY.ghost, KEY.payments2];
 
+/** A Node.js older than 22 on the machine (the system one), to check the version guard with. */
+function oldNode(): string | undefined {
+  const path = "/usr/bin/node";
+  if (!existsSync(path)) return undefined;
+  const version = execFileSync(path, ["--version"], { encoding: "utf8" }).trim();
+  return Number(/^v(\d+)/.exec(version)?.[1]) < 22 ? path : undefined;
+}
+
 let emulator: RunningEmulator;
 let admin: EmulatorAdmin;
 let dir: string;
@@ -84,6 +92,11 @@ interface Run {
 
 /** Runs the built command with only what a user's shell would give it. */
 async function discover(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return cli(["discover", ...args], env);
+}
+
+/** `huaweicloud-kms <args>`, on this Node.js or on `node`. */
+async function cli(args: string[], env: Record<string, string> = {}, node = process.execPath): Promise<Run> {
   const base: Record<string, string> = {
     PATH: process.env.PATH ?? "",
     HW_KMS_ENDPOINT: emulator.url,
@@ -91,7 +104,7 @@ async function discover(args: string[], env: Record<string, string> = {}): Promi
     HW_ACCESS_KEY: ACCESS_KEY,
     HW_SECRET_KEY: SECRET_KEY,
   };
-  const result = await run(process.execPath, [command, "discover", ...args], { cwd: dir, env: { ...base, ...env } }).then(
+  const result = await run(node, [command, ...args], { cwd: dir, env: { ...base, ...env } }).then(
     (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
     (e: unknown) => {
       const failed = e as { code?: unknown; stdout?: string; stderr?: string };
@@ -251,5 +264,26 @@ describe("huaweicloud-kms discover against a project with one key of every kind"
       expect(text).not.toContain(ACCESS_KEY);
       expect(text).not.toContain(SECRET_KEY);
     }
+  });
+});
+
+describe("the huaweicloud-kms command line", () => {
+  it("names its commands, and fails with 2 without one or with an unknown one", async () => {
+    const help = await cli(["--help"]);
+    expect(help).toMatchObject({ code: 0, stderr: "" });
+    expect(help.stdout).toContain("discover");
+    expect((await cli([])).code).toBe(2);
+    const unknown = await cli(["discovr"]);
+    expect(unknown).toMatchObject({ code: 2, stderr: 'error: unknown command "discovr": the command is discover (see huaweicloud-kms --help)\n' });
+    const discoverHelp = await cli(["discover", "--help"]);
+    expect(discoverHelp.code).toBe(0);
+    expect(discoverHelp.stdout).toContain("Usage: huaweicloud-kms discover [options]");
+  });
+
+  const old = oldNode();
+  it.skipIf(old === undefined)("on a Node.js older than 22.19, says so in one line and exits 2, not 1", async () => {
+    const r = await cli(["discover"], {}, old);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: pulumi-huaweicloud-kms needs Node\.js 22\.19\.0 or later, but this is Node\.js v\d+[^\n]*\n$/);
   });
 });

@@ -1,35 +1,9 @@
 #!/usr/bin/env node
 // `huaweicloud-kms <command>`: the package's command line (bin `huaweicloud-kms`). Results go to
 // stdout, progress and errors to stderr, each error as one `error: ...` line; the exit code says
-// how it went (see discover-command.ts).
-import "../../platform/node-version.js"; // first: fail on too old a Node.js before anything loads
-import { redactorFor, runDiscover } from "./discover-command.js";
-
-/** The top-level `--help` text. */
-const USAGE = `Usage: huaweicloud-kms <command> [options]
-
-Commands:
-  discover    list every KMS key of the project with its rotation and a verdict against a
-              rotation policy; write a \`pulumi import --file\` document or a rotation policy file
-
-Run "huaweicloud-kms <command> --help" for its options.
-`;
-
-async function main(argv: readonly string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  const io = {
-    env: process.env,
-    stdout: (text: string) => process.stdout.write(text),
-    stderr: (text: string) => process.stderr.write(text),
-  };
-  if (command === "discover") return runDiscover(rest, io);
-  if (command === "-h" || command === "--help" || command === "help") {
-    io.stdout(USAGE);
-    return 0;
-  }
-  io.stderr(command === undefined ? USAGE : `error: unknown command ${JSON.stringify(command)}: the command is discover (see huaweicloud-kms --help)\n`);
-  return 2;
-}
+// how it went (see discover-command.ts). The Node.js version is checked first, as by the other
+// entry points, but loaded here with import() so that a too old Node.js is one `error:` line and
+// exit code 2 (a static import would die with a stack and code 1, which means "policy broken").
 
 /** Exits once stdout and stderr are flushed: the client's keep-alive pool would hold the process open. */
 function exit(code: number): void {
@@ -41,8 +15,32 @@ function exit(code: number): void {
   process.stderr.write("", done);
 }
 
-main(process.argv.slice(2)).then(exit, (err: unknown) => {
-  // Not one of the failures the command words itself: still one line, never a stack of frames.
-  process.stderr.write(`error: ${redactorFor(process.env)(err instanceof Error ? err.message : String(err))}\n`);
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+async function main(): Promise<number> {
+  try {
+    await import("../../platform/node-version.js");
+  } catch (err) {
+    process.stderr.write(`error: ${message(err)}\n`);
+    return 2;
+  }
+  const { redactorFor, runCommandLine } = await import("./commands.js");
+  try {
+    return await runCommandLine(process.argv.slice(2), {
+      env: process.env,
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+    });
+  } catch (err) {
+    // Not one of the failures the command words itself: still one line, never a stack of frames.
+    process.stderr.write(`error: ${redactorFor(process.env)(message(err))}\n`);
+    return 3;
+  }
+}
+
+main().then(exit, (err: unknown) => {
+  process.stderr.write(`error: ${message(err)}\n`);
   exit(3);
 });

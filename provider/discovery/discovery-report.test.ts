@@ -192,3 +192,12 @@ describe("rendering", () => {
     ]);
   });
 });
+
+describe("a large project", () => {
+  it("renders 100,000 keys", () => {
+    const entries = Array.from({ length: 100_000 }, (_, i) => entry(1, { keyId: `${i.toString(16).padStart(8, "0")}-0000-4000-8000-000000000000`, keyAlias: `app-${i}`, rotationEnabled: false }));
+    const big = buildReport({ entries, calls: { pages: 100, statusReads: 0 } }, { maxIntervalDays: 365 }, context);
+    expect(renderTable(big).split("\n")).toHaveLength(100_002);
+    expect(renderSummary(big)).toContain("100,000 keys: 100,000 not rotating");
+  });
+});

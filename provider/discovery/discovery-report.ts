@@ -218,7 +218,8 @@ export function renderTable(report: Pick<DiscoveryReport, "keys">): string {
     k.verdict,
   ]);
   const all = [[...COLUMNS], ...rows];
-  const widths = COLUMNS.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length)));
+  // A loop, not Math.max(...column): a spread of 100,000 keys would overflow the call stack.
+  const widths = COLUMNS.map((_, i) => all.reduce((w, r) => Math.max(w, (r[i] ?? "").length), 0));
   return all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join("  ")).join("\n") + "\n";
 }
 

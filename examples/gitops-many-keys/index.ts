@@ -1,15 +1,30 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { KeyRotation } from "pulumi-huaweicloud-kms";
-import { readPolicy } from "./policy";
+import { KeyRotation, listKeys } from "pulumi-huaweicloud-kms";
+import { readPolicy, rotations } from "./policy";
 
-const config = new pulumi.Config();
-// One file per environment is common (rotation-policy.prod.yaml, ...); pick it per stack.
-const policyFile = path.resolve(config.get("policyFile") ?? "rotation-policy.yaml");
+// The program is an async function (the listing is awaited); Pulumi runs the exported function
+// and takes what it returns as the stack outputs.
+export = async () => {
+  const config = new pulumi.Config();
+  // One file per environment is common (rotation-policy.prod.yaml, ...); pick it per stack.
+  const policyFile = path.resolve(config.get("policyFile") ?? "rotation-policy.yaml");
+  const policy = readPolicy(policyFile);
 
-const rotations = [...readPolicy(policyFile)].map(([name, key]) => new KeyRotation(name, key));
+  // `manage: all-rotatable` lists the project's keys (one list-keys request per 1,000 keys, in
+  // previews too); `listed` needs no KMS call to know what to manage.
+  const project = policy.manage === "all-rotatable" ? (await listKeys()).keys : [];
+  // Keys come and go outside the stack in this mode (made, disabled, scheduled for deletion): a
+  // rotation that leaves the program then leaves the stack as KMS has it, and `pulumi destroy`
+  // does not turn rotation off on every key of the project.
+  const opts: pulumi.CustomResourceOptions = policy.manage === "all-rotatable" ? { retainOnDelete: true } : {};
 
-export const keysManaged = rotations.length;
-export const keysRotating = pulumi
-  .all(rotations.map((r) => r.enabled))
-  .apply((enabled) => enabled.filter(Boolean).length);
+  const plan = rotations(policyFile, policy, project);
+  const managed = [...plan].map(([name, key]) => new KeyRotation(name, key, opts));
+
+  return {
+    keysManaged: managed.length,
+    keysRotating: pulumi.all(managed.map((r) => r.enabled)).apply((enabled) => enabled.filter(Boolean).length),
+    keyNames: [...plan.keys()].sort(),
+  };
+};

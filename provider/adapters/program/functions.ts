@@ -50,7 +50,12 @@ async function oneLine<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (e) {
-    throw new pulumi.RunError(e instanceof Error ? e.message : String(e));
+    const error = new pulumi.RunError(e instanceof Error ? e.message : String(e));
+    // Pulumi's Node.js runtime still formats the error (util.inspect, which source-maps every
+    // frame of a lazily built stack: 20 to 30 s measured with CLI 3.274.1 and SDK 3.270, against
+    // 3 s for a stack that is already text). It shows the message alone anyway.
+    error.stack = error.message;
+    throw error;
   }
 }
 

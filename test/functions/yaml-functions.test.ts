@@ -24,14 +24,15 @@ variables:
       function: huaweicloud-kms:index:listKeys
       arguments:
         keySpec: SM4
+      return: keys
   rotation:
     fn::invoke:
       function: huaweicloud-kms:index:getKeyRotation
       arguments:
         keyId: \${keyId}
 outputs:
-  sm4Keys: \${sm4.keys}
-  firstSm4Name: \${sm4.keys[0].resourceName}
+  sm4Keys: \${sm4}
+  firstSm4Name: \${sm4[0].resourceName}
   rotationEnabled: \${rotation.enabled}
   rotationIntervalDays: \${rotation.intervalDays}
   lastRotationTime: \${rotation.lastRotationTime}

@@ -146,24 +146,22 @@ describe("examples/gitops-many-keys, manage: all-rotatable", () => {
     [`keys:\n  payments:\n    keyId: ${ARCHIVE}\n`, `keys.payments: payments is the name of key ${PAYMENTS}, not of ${ARCHIVE}`],
   ])("a policy mistake fails the preview naming the file and the field: %j", async (body, message) => {
     writeFileSync(file, body.startsWith("manage:") ? body : `manage: all-rotatable\n${body}`);
-    const started = Date.now();
     const err = String(await stack.preview().catch((e: unknown) => e));
     expect(err).toContain(`${file}: ${message}`);
-    // Pulumi formats an error thrown after an await for 20 to 30 s unless its stack is plain text.
-    expect(Date.now() - started).toBeLessThan(15_000);
+    // One line, no stack frames: Pulumi source-maps every frame of an error thrown after an await
+    // (20 to 30 s) unless its stack is plain text.
+    expect(err).not.toMatch(/\n\s+at /);
     expect(await writes()).toEqual([]);
   });
 
-  it("a listing KMS refuses fails the preview in one line, quickly, with no credential shown", async () => {
+  it("a listing KMS refuses fails the preview in one line, with no credential shown", async () => {
     writeFileSync(file, POLICY);
     // Stack config comes before the environment's credentials.
     await stack.setConfig("huaweicloud-kms:secretKey", { value: "not-the-secret-key", secret: true });
-    const started = Date.now();
     const err = String(await stack.preview().catch((e: unknown) => e));
     expect(err).toMatch(/error: KMS list-keys failed: HTTP 401 /);
     expect(err).not.toContain("not-the-secret-key");
     expect(err).not.toMatch(/\n\s+at /);
-    expect(Date.now() - started).toBeLessThan(15_000);
     expect(await writes()).toEqual([]);
     await stack.removeConfig("huaweicloud-kms:secretKey");
   });

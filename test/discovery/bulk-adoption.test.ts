@@ -1,0 +1,127 @@
+// Discover → report → adopt → enforce, on a project of 2,000 keys of mixed states and specs, through
+// the real commands: `huaweicloud-kms discover` reports each key's category and fails the policy;
+// its import file goes through `pulumi import --file` (plugin provider) with no KMS write; an `up`
+// of a program applying its policy file makes exactly the writes the non-compliant keys need; and
+// discover then passes.
+import { spawn } from "node:child_process";
+import { join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readPolicy } from "../../examples/gitops-many-keys/policy.js";
+import { keyPopulation, POPULATION_MAX_INTERVAL_DAYS, type KeyPopulation } from "../../harness/key-population.js";
+import { loadPluginSdk, startKmsTestbed, takeCalls, type KmsTestbed } from "../../harness/kms-testbed.js";
+
+const KEYS = 2000;
+const STACK = "adopt-all";
+const command = join(resolve(__dirname, "../.."), "dist/provider/adapters/cli/main.js");
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command without blocking this process's event loop: the emulator answers from it. */
+function run(file: string, args: readonly string[], env: Record<string, string>, cwd?: string): Promise<Run> {
+  return new Promise((done, fail) => {
+    const child = spawn(file, args, { env: { ...process.env, ...env }, ...(cwd === undefined ? {} : { cwd }), stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (b: Buffer) => {
+      stdout += b.toString("utf8");
+    });
+    child.stderr.on("data", (b: Buffer) => {
+      stderr += b.toString("utf8");
+    });
+    child.once("error", fail);
+    child.once("exit", (code) => {
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+function count(calls: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const call of calls) {
+    const operation = call.split(" ")[0] ?? call;
+    counts[operation] = (counts[operation] ?? 0) + 1;
+  }
+  return counts;
+}
+
+describe(`bulk adoption of ${KEYS} keys`, () => {
+  let population: KeyPopulation;
+  let bed: KmsTestbed;
+  const files = { import: "", policy: "" };
+  const discover = (...extra: string[]): Promise<Run> =>
+    run(process.execPath, [command, "discover", "--max-interval", String(POPULATION_MAX_INTERVAL_DAYS), ...extra], bed.envVars);
+
+  beforeAll(async () => {
+    population = keyPopulation(KEYS);
+    bed = await startKmsTestbed({ seed: population.seed });
+    files.import = join(bed.sandbox.workDir, "imports.json");
+    files.policy = join(bed.sandbox.workDir, "rotation-policy.yaml");
+  });
+  afterAll(async () => {
+    await bed.dispose();
+  });
+
+  it("discover reports each category, fails the policy, and writes the import and policy files with one list-keys per page and one read per rotating key", async () => {
+    const result = await discover("--json", "--import-file", files.import, "--policy-file", files.policy);
+    expect(result.stderr).not.toMatch(/error/i);
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as { keys: { keyId: string; verdict: string }[] };
+    expect(report.keys).toHaveLength(KEYS);
+    const wrong = report.keys.filter((k) => k.verdict !== population.expected.get(k.keyId));
+    expect(wrong.slice(0, 5)).toEqual([]);
+    expect(count(await takeCalls(bed))).toEqual({ "list-keys": 2, "get-key-rotation-status": population.rotating });
+    // Progress on stderr: a line per page.
+    expect(result.stderr).toContain("2,000");
+
+    const rotatable = [...population.expected.values()].filter((v) => !v.startsWith("cannot rotate")).length;
+    const imports = JSON.parse(readFileSync(files.import, "utf8")) as { resources: { type: string; name: string; id: string }[] };
+    expect(imports.resources).toHaveLength(rotatable);
+    expect(new Set(imports.resources.map((r) => r.name)).size).toBe(rotatable);
+    expect(readPolicy(files.policy).keys.size).toBe(rotatable);
+  });
+
+  it("pulumi import --file adopts every rotatable key with reads only; the policy's up makes exactly the writes needed; discover then passes", async () => {
+    const { KeyRotation } = loadPluginSdk();
+    const stack = await bed.stack(
+      STACK,
+      () => {
+        for (const [name, key] of readPolicy(files.policy).keys) new KeyRotation(name, { keyId: key.keyId as string, enabled: key.enabled, intervalDays: key.intervalDays });
+        return Promise.resolve({});
+      },
+      "plugin",
+    );
+    await takeCalls(bed);
+
+    // As a user types it, in the project folder (the plugin is found through Pulumi.yaml).
+    const imported = await run(
+      bed.sandbox.pulumiCommand.command,
+      ["import", "--file", files.import, "--yes", "--protect=false", "--generate-code=false", "--non-interactive", "--stack", STACK],
+      bed.envVars,
+      bed.sandbox.workDir,
+    );
+    expect(imported.stderr).toBe("");
+    expect(imported.code).toBe(0);
+    const rotatable = readPolicy(files.policy).keys.size;
+    expect(imported.stdout).toContain(`= ${rotatable} imported`);
+    const importCalls = count(await takeCalls(bed));
+    // Reads only (the preview and the import each read every key: describe-key and its status).
+    expect(Object.keys(importCalls).sort()).toEqual(["describe-key", "get-key-rotation-status"]);
+
+    const up = await stack.up();
+    // Every key needing a change needs an interval update (an enable alone leaves 365 days); the stack resource is the extra "same".
+    expect(up.summary.resourceChanges).toEqual({ same: rotatable - population.writesToComply.updateInterval + 1, update: population.writesToComply.updateInterval });
+    expect(count(await takeCalls(bed))).toEqual({
+      "enable-key-rotation": population.writesToComply.enable,
+      "update-key-rotation-interval": population.writesToComply.updateInterval,
+    });
+
+    const after = await discover();
+    expect(after.code).toBe(0);
+    expect(after.stdout).toContain(`every rotatable key follows it (${rotatable.toLocaleString("en-US")})`);
+  }, 600_000);
+});

@@ -243,22 +243,6 @@ function memoryTable(rows: readonly MemoryRow[]): string {
 
 /** Fills `targets` and `notes` from the measurements. */
 export function judge(report: BenchReport): void {
-  if (report.discovery) {
-    for (const row of report.discovery.rows) {
-      report.targets.push({
-        figure: "7 discovery calls",
-        target: `${row.keys} keys at ${row.latencyMs} ms: pages + one status read per rotating key`,
-        measured: `${row.made.listKeys} + ${row.made.statusReads} (+${row.made.other} other) vs ${row.minimum.pages} + ${row.minimum.statusReads}`,
-        pass: atMinimum(row),
-      });
-      report.targets.push({
-        figure: "7 discovery report",
-        target: `${row.keys} keys: every key reported, exit 1 (the population breaks the policy)`,
-        measured: `${row.reported} keys, exit ${String(row.exitCode)}`,
-        pass: row.reported === row.keys && row.exitCode === 1,
-      });
-    }
-  }
   const { targets, notes } = report;
   if (report.plugin) {
     const p = report.plugin;
@@ -404,6 +388,22 @@ export function judge(report: BenchReport): void {
             (up.error === undefined ? "" : ` Error: ${up.error.split("\n")[0] ?? ""}`),
         );
       }
+    }
+  }
+  if (report.discovery) {
+    for (const row of report.discovery.rows) {
+      report.targets.push({
+        figure: "7 discovery calls",
+        target: `${row.keys} keys at ${row.latencyMs} ms: pages + one status read per rotating key`,
+        measured: `${row.made.listKeys} + ${row.made.statusReads} (+${row.made.other} other) vs ${row.minimum.pages} + ${row.minimum.statusReads}`,
+        pass: atMinimum(row),
+      });
+      report.targets.push({
+        figure: "7 discovery report",
+        target: `${row.keys} keys: every key reported, exit 1 (the population breaks the policy)`,
+        measured: `${row.reported} keys, exit ${String(row.exitCode)}`,
+        pass: row.reported === row.keys && row.exitCode === 1,
+      });
     }
   }
 }

@@ -34,3 +34,13 @@ export function fillerId(i: number): string {
 export function fillers(count: number): SeedKey[] {
   return Array.from({ length: count }, (_, i) => ({ keyId: fillerId(i), keyAlias: `filler-${i}`, creationDate: T0 + (10 + i) * DAY }));
 }
+
+/** listKeys' view of MIXED_KEYS, one "<resourceName> <rotatable or why not>" per key, in listing order. */
+export const EXPECTED_LISTING = [
+  "orders rotatable",
+  "payments rotatable",
+  "obs-default default key",
+  "signing asymmetric",
+  "legacy imported material",
+  "paused disabled",
+];

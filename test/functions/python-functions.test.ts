@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installedPackageDir } from "../../harness/installed-package.js";
 import { startKmsTestbed, type KmsTestbed, takeCalls } from "../../harness/kms-testbed.js";
 import { pythonVenv, usePythonVenv } from "../../harness/python-venv.js";
-import { LAST_ROTATION, MIXED_KEYS, ORDERS, PAYMENTS } from "./function-keys.js";
+import { EXPECTED_LISTING, LAST_ROTATION, MIXED_KEYS, ORDERS, PAYMENTS } from "./function-keys.js";
 
 const MAIN = `"""The provider's functions from Python."""
 
@@ -63,14 +63,7 @@ describe("functions from Python (generated SDK, plugin provider)", () => {
   it("up returns the listing and the rotation: one list-keys per listing, one status read", async () => {
     const up = await stack.up();
     expect(await operations()).toEqual(["get-key-rotation-status", "list-keys", "list-keys"]);
-    expect(up.outputs.names?.value).toEqual([
-      "orders rotatable",
-      "payments rotatable",
-      "obs-default default key",
-      "signing asymmetric",
-      "legacy imported material",
-      "paused disabled",
-    ]);
+    expect(up.outputs.names?.value).toEqual(EXPECTED_LISTING);
     expect(up.outputs.rotation?.value).toEqual({
       keyId: ORDERS,
       enabled: true,

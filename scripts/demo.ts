@@ -1,7 +1,9 @@
 // `npm start`: the provider end to end against the bundled KMS emulator, no cloud and no
 // credentials. Drives examples/basic through the real Pulumi CLI on a throwaway local backend:
-// up → change the interval → refresh after an out-of-band change → up → destroy, printing what
-// Pulumi did and the exact KMS calls of each step. Exits non-zero if any step goes wrong.
+// up → change the interval → refresh after an out-of-band change → up → discover the project's
+// keys against a policy → destroy, printing what Pulumi (and discover) did and the exact KMS calls
+// of each step. Exits non-zero if any step goes wrong.
+import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { LocalWorkspace, type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
@@ -18,6 +20,7 @@ import { ensurePulumiCli } from "../harness/pulumi-cli.js";
 import { createPulumiSandbox } from "../harness/pulumi-env.js";
 
 const EXAMPLE = resolve(__dirname, "../examples/basic");
+const DISCOVER = resolve(__dirname, "../dist/provider/adapters/cli/main.js");
 const APP_KEY = "0d0466b0-e727-4d9c-b35d-f84bb474a37f";
 // Other keys of the project, there to show that nothing but the declared key is touched.
 const OTHER_KEYS = ["5b7a1c3e-2f4d-4e6a-8b9c-0a1b2c3d4e5f", "9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"];
@@ -29,10 +32,12 @@ function heading(n: number, title: string): void {
 }
 
 function describeCall(r: RequestLogEntry): string {
-  const interval = (r.body as { rotation_interval?: number } | undefined)?.rotation_interval;
-  const extra = interval === undefined ? "" : ` rotation_interval=${interval}`;
+  const body = r.body as { rotation_interval?: number; limit?: string; key_spec?: string } | undefined;
+  const extra = body?.rotation_interval === undefined ? "" : ` rotation_interval=${body.rotation_interval}`;
   const outcome = r.status === 200 ? "200" : `${r.status} ${r.errorCode ?? ""}`;
-  return `    POST ${r.operation.padEnd(29)} key ${r.keyId ?? "?"}${extra}  → ${outcome}`;
+  // list-keys is about no single key: show the page it asked for instead.
+  const target = r.keyId === undefined ? `limit=${body?.limit ?? "-"} key_spec=${body?.key_spec ?? "-"}` : `key ${r.keyId}`;
+  return `    POST ${r.operation.padEnd(29)} ${target}${extra}  → ${outcome}`;
 }
 
 /** Prints and returns the KMS calls made since the last step. */
@@ -75,6 +80,25 @@ async function recordedInterval(stack: Stack): Promise<unknown> {
   const state = await stack.exportStack();
   const resources = (state.deployment as { resources?: { type: string; outputs?: Record<string, unknown> }[] }).resources ?? [];
   return resources.find((r) => r.type.includes("KeyRotation"))?.outputs?.intervalDays;
+}
+
+/**
+ * Runs `huaweicloud-kms discover` as a user would, printing its output indented. Asynchronous: the
+ * emulator answers from this process's event loop.
+ */
+function discover(env: Record<string, string>, args: readonly string[]): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [DISCOVER, "discover", "--quiet", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+    let stdout = "";
+    child.stdout.on("data", (b: Buffer) => {
+      stdout += b.toString("utf8");
+    });
+    child.once("error", fail);
+    child.once("exit", (code) => {
+      console.log(stdout.trimEnd().replace(/^(?=.)/gm, "    "));
+      done({ code, stdout });
+    });
+  });
 }
 
 async function main(): Promise<void> {
@@ -136,7 +160,14 @@ async function main(): Promise<void> {
     await kmsCalls(admin);
     expect((await admin.getKey(APP_KEY))?.rotationInterval === 30, "KMS is back at 30 days");
 
-    heading(5, "pulumi destroy");
+    heading(5, "npx huaweicloud-kms discover --max-interval 90: every key of the project against a policy");
+    const report = await discover(envVars, ["--max-interval", "90"]);
+    calls = await kmsCalls(admin);
+    expect(/^\S+\s+\S+\s+enabled.*\scompliant$/m.test(report.stdout.split("\n").find((l) => l.startsWith(APP_KEY)) ?? ""), "the app key is compliant");
+    expect(report.code === 1, "exit 1: the two other keys do not rotate");
+    expect(calls.length === 2, "one list-keys page and one status read (the only rotating key)");
+
+    heading(6, "pulumi destroy");
     steps = pulumiSteps();
     await stack.destroy({ onEvent: steps.onEvent });
     steps.print();

@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { join, resolve } from "node:path";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readPolicy } from "../../examples/gitops-many-keys/policy.js";
+import { readPolicy, rotations } from "../../examples/gitops-many-keys/policy.js";
 import { keyPopulation, POPULATION_MAX_INTERVAL_DAYS, type KeyPopulation } from "../../harness/key-population.js";
 import { loadPluginSdk, startKmsTestbed, takeCalls, type KmsTestbed } from "../../harness/kms-testbed.js";
 
@@ -90,7 +90,8 @@ describe(`bulk adoption of ${KEYS} keys`, () => {
     const stack = await bed.stack(
       STACK,
       () => {
-        for (const [name, key] of readPolicy(files.policy).keys) new KeyRotation(name, { keyId: key.keyId as string, enabled: key.enabled, intervalDays: key.intervalDays });
+        // The gitops example's own planning of a policy file (discover writes a listed one).
+        for (const [name, key] of rotations(files.policy, readPolicy(files.policy), [])) new KeyRotation(name, key);
         return Promise.resolve({});
       },
       "plugin",

@@ -5,6 +5,7 @@ import { KmsErrorCode } from "../provider/kms/kms-error-codes.js";
 import {
   ALL_KEY_SPECS,
   DEFAULT_ROTATION_INTERVAL_DAYS,
+  isAsymmetricKeySpec,
   KEY_ID_PATTERN,
   KEY_SPECS,
   KeyState,
@@ -147,8 +148,6 @@ function validateInterval(body: Body): number | Outcome {
   return interval;
 }
 
-const ASYMMETRIC_SPEC = /^(RSA_|EC_|SECP256K1|SM2)/;
-
 /** Why the key cannot have its rotation changed, or undefined when it can. */
 export function rotationRefusal(key: AdminKey): Outcome | undefined {
   if (key.keyState === KeyState.Disabled) return apiError(400, KmsErrorCode.KeyDisabled, "The key is disabled");
@@ -163,7 +162,7 @@ export function rotationRefusal(key: AdminKey): Outcome | undefined {
     return apiError(400, KmsErrorCode.ImportedMaterial, "Keys with imported key material cannot be rotated");
   }
   if (key.keySpec.startsWith("RSA_")) return apiError(400, KmsErrorCode.RSA, "RSA keys cannot be rotated");
-  if (ASYMMETRIC_SPEC.test(key.keySpec)) return apiError(400, KmsErrorCode.Asymmetric, "Asymmetric keys cannot be rotated");
+  if (isAsymmetricKeySpec(key.keySpec)) return apiError(400, KmsErrorCode.Asymmetric, "Asymmetric keys cannot be rotated");
   return undefined;
 }
 
@@ -192,7 +191,7 @@ function rotationStatus(key: AdminKey, loose: boolean): Record<string, unknown> 
 }
 
 function keyInfo(key: AdminKey): Record<string, unknown> {
-  const asymmetric = ASYMMETRIC_SPEC.test(key.keySpec);
+  const asymmetric = isAsymmetricKeySpec(key.keySpec);
   return {
     key_id: key.keyId,
     domain_id: "emulator-domain",

@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { getKeyRotationSpec } from "../provider/functions/get-key-rotation/spec.js";
 import { listKeysSpec } from "../provider/functions/list-keys/spec.js";
+import { inOneLine } from "../provider/adapters/program/program-error.js";
 import type {
   GetKeyRotationArgs,
   GetKeyRotationOutputArgs,
@@ -16,19 +17,6 @@ import type {
 export type * from "./function-types.js";
 
 /**
- * The invoke's failure as one line: @pulumi/pulumi throws it with the stack of its gRPC callback,
- * which tells a user nothing. A RunError is shown as its message; its stack is set to the message
- * too, as Pulumi's runtime still formats it (slowly, for a stack it must source-map).
- */
-function oneLine<T>(invoke: Promise<T>): Promise<T> {
-  return invoke.catch((e: unknown) => {
-    const error = new pulumi.RunError(e instanceof Error ? e.message : String(e));
-    error.stack = error.message;
-    throw error;
-  });
-}
-
-/**
  * The keys of the project with their rotatability and a stable resource name for each (one
  * list-keys request per page), from the plugin provider.
  *
@@ -37,7 +25,7 @@ function oneLine<T>(invoke: Promise<T>): Promise<T> {
  * for (const key of keys) new KeyRotation(key.resourceName, { keyId: key.keyId, intervalDays: 180 });
  */
 export function listKeys(args: ListKeysArgs = {}, opts?: pulumi.InvokeOptions): Promise<ListKeysResult> {
-  return oneLine(pulumi.runtime.invoke(listKeysSpec.token, { ...args }, opts) as Promise<ListKeysResult>);
+  return inOneLine(pulumi.runtime.invoke(listKeysSpec.token, { ...args }, opts) as Promise<ListKeysResult>);
 }
 
 /** {@link listKeys} with arguments that may be Outputs, as an Output (secrets kept). */
@@ -47,7 +35,7 @@ export function listKeysOutput(args: ListKeysOutputArgs = {}, opts?: pulumi.Invo
 
 /** One key's live rotation, read without managing it (one get-key-rotation-status request). */
 export function getKeyRotation(args: GetKeyRotationArgs, opts?: pulumi.InvokeOptions): Promise<GetKeyRotationResult> {
-  return oneLine(pulumi.runtime.invoke(getKeyRotationSpec.token, { ...args }, opts) as Promise<GetKeyRotationResult>);
+  return inOneLine(pulumi.runtime.invoke(getKeyRotationSpec.token, { ...args }, opts) as Promise<GetKeyRotationResult>);
 }
 
 /** {@link getKeyRotation} with arguments that may be Outputs, as an Output (a secret key id keeps the result secret). */

@@ -43,6 +43,14 @@ export function isValidRotationInterval(value: number): boolean {
   return Number.isInteger(value) && value >= MIN_ROTATION_INTERVAL_DAYS && value <= MAX_ROTATION_INTERVAL_DAYS;
 }
 
+/** Asymmetric specs (RSA, EC, secp256k1, SM2): KMS rotates none of them. */
+const ASYMMETRIC_SPEC = /^(RSA_|EC_|SECP256K1|SM2)/;
+
+/** Whether `keySpec` names an asymmetric key, which KMS cannot rotate. */
+export function isAsymmetricKeySpec(keySpec: string): boolean {
+  return ASYMMETRIC_SPEC.test(keySpec);
+}
+
 /** `key_spec` values list-keys filters on; without a filter it lists AES_256 keys only. */
 export const KEY_SPECS = ["AES_256", "SM4", "RSA_2048", "RSA_3072", "RSA_4096", "EC_P256", "EC_P384", "SM2"] as const;
 /** The list-keys `key_spec` filter that lists keys of every spec, asymmetric ones included. */

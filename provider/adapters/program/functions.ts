@@ -15,6 +15,7 @@ import { getKeyRotationSpec } from "../../functions/get-key-rotation/spec.js";
 import type { ListKeysResult } from "../../functions/list-keys/list-keys.js";
 import { listKeysSpec } from "../../functions/list-keys/spec.js";
 import { DEBUG_ENV } from "../dynamic/forwarded-options.js";
+import { inOneLine } from "./program-error.js";
 
 type Args = Readonly<Record<string, unknown>>;
 
@@ -45,24 +46,10 @@ function handler(): FunctionHandler {
   return h;
 }
 
-/** A failure the program shows as its one line, without a stack trace. */
-async function oneLine<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (e) {
-    const error = new pulumi.RunError(e instanceof Error ? e.message : String(e));
-    // Pulumi's Node.js runtime still formats the error (util.inspect, which source-maps every
-    // frame of a lazily built stack: 20 to 30 s measured with CLI 3.274.1 and SDK 3.270, against
-    // 3 s for a stack that is already text). It shows the message alone anyway.
-    error.stack = error.message;
-    throw error;
-  }
-}
-
 export function listKeys(args: Args): Promise<ListKeysResult> {
-  return oneLine(() => handler().call(listKeysSpec, args));
+  return inOneLine(Promise.resolve().then(() => handler().call(listKeysSpec, args)));
 }
 
 export function getKeyRotation(args: Args): Promise<GetKeyRotationResult> {
-  return oneLine(() => handler().call(getKeyRotationSpec, args));
+  return inOneLine(Promise.resolve().then(() => handler().call(getKeyRotationSpec, args)));
 }

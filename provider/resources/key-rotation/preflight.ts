@@ -3,7 +3,7 @@
 // kms-rules.ts), so a preview fails with the code and advice that `up` would get.
 import { adviceFor } from "../../kms/error-advice.js";
 import { KmsErrorCode } from "../../kms/kms-error-codes.js";
-import { KeyState, type KmsOperation } from "../../kms/kms-rules.js";
+import { isAsymmetricKeySpec, KeyState, type KmsOperation } from "../../kms/kms-rules.js";
 import type { KeyInfo } from "../../kms/kms-schemas.js";
 
 /** Why KMS refuses every rotation change on a key. */
@@ -11,8 +11,6 @@ export interface RotationRefusal {
   code: string;
   reason: string;
 }
-
-const ASYMMETRIC_SPEC = /^(RSA_|EC_|SECP256K1|SM2)/;
 
 /** The refusal KMS answers any rotation change of `key` with, or undefined when it allows them. */
 export function rotationRefusal(key: Pick<KeyInfo, "keyState" | "isDefaultKey" | "origin" | "keySpec">): RotationRefusal | undefined {
@@ -23,7 +21,7 @@ export function rotationRefusal(key: Pick<KeyInfo, "keyState" | "isDefaultKey" |
   if (key.origin === "external") return { code: KmsErrorCode.ImportedMaterial, reason: "the key has imported key material" };
   const spec = key.keySpec ?? "";
   if (spec.startsWith("RSA_")) return { code: KmsErrorCode.RSA, reason: `the key is an RSA key (${spec})` };
-  if (ASYMMETRIC_SPEC.test(spec)) return { code: KmsErrorCode.Asymmetric, reason: `the key is asymmetric (${spec})` };
+  if (isAsymmetricKeySpec(spec)) return { code: KmsErrorCode.Asymmetric, reason: `the key is asymmetric (${spec})` };
   return undefined;
 }
 

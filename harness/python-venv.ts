@@ -28,7 +28,8 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env):
   return r.stdout;
 }
 
-function sdkFiles(dir: string): string[] {
+/** The files of a Python SDK folder, relative and sorted, without what pip and Python leave behind. */
+export function sdkFiles(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string): void => {
     for (const name of readdirSync(d)) {

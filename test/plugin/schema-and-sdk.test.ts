@@ -3,15 +3,14 @@
 // Go tool scripts/gen-sdk through scripts/gen-sdk.sh, which builds it once into the cache
 // (seconds with the CLI's compile cache, about 2 minutes on 2 cores without).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { sdkFiles } from "../../harness/python-venv.js";
 
 const root = resolve(__dirname, "../..");
 const REGENERATE = "npm run gen:sdk   (bash scripts/gen-sdk.sh), then commit sdk/python";
-// What pip and Python leave in a source folder (the generated .gitignore lists them).
-const LEFTOVERS = /(^|\/)(__pycache__|build|dist|\.mypy_cache|[^/]*\.egg-info)(\/|$)|\.pyc$/;
 const tmp = mkdtempSync(join(tmpdir(), "kms-gen-sdk-"));
 
 function genSdk(args: string[]): { status: number | null; stderr: string } {
@@ -19,20 +18,6 @@ function genSdk(args: string[]): { status: number | null; stderr: string } {
   return { status: r.status, stderr: r.stderr };
 }
 
-function files(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name);
-      const rel = relative(dir, path);
-      if (LEFTOVERS.test(rel)) continue;
-      if (statSync(path).isDirectory()) walk(path);
-      else out.push(rel);
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
 
 describe("schema.json and the generated Python SDK", () => {
   afterAll(() => {
@@ -48,9 +33,9 @@ describe("schema.json and the generated Python SDK", () => {
     expect(run.stderr).toContain("bind diagnostics: none");
 
     const committed = join(root, "sdk/python");
-    const want = files(out);
+    const want = sdkFiles(out);
     expect(want).toContain("pulumi_huaweicloud_kms/key_rotation.py");
-    expect(files(committed), `sdk/python has other files than the generator writes; regenerate: ${REGENERATE}`).toEqual(want);
+    expect(sdkFiles(committed), `sdk/python has other files than the generator writes; regenerate: ${REGENERATE}`).toEqual(want);
     const differing = want.filter((f) => !readFileSync(join(out, f)).equals(readFileSync(join(committed, f))));
     expect(differing, `sdk/python differs from what schema.json generates; regenerate: ${REGENERATE}`).toEqual([]);
   }, 300_000);

@@ -1,61 +1,25 @@
 // examples/yaml-rotation, a Pulumi YAML program, run by the real CLI (and its YAML language host)
-// with the plugin provider against the emulator: up, a preview with no changes, an interval change
-// that is exactly one request, a refresh after drift, and destroy.
+// with the plugin provider against the emulator, through the examples' lifecycle
+// (example-lifecycle.ts).
 import { resolve } from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKmsTestbed, takeCalls, type KmsTestbed } from "../../harness/kms-testbed.js";
-
-const KEY = "0d0466b0-e727-4d9c-b35d-f84bb474a37f";
+import { afterAll, beforeAll, describe } from "vitest";
+import { startKmsTestbed, type KmsTestbed } from "../../harness/kms-testbed.js";
+import { EXAMPLE_KEY, exampleLifecycle } from "./example-lifecycle.js";
 
 describe("examples/yaml-rotation (YAML program, plugin provider)", () => {
   let bed: KmsTestbed;
   let stack: Stack;
 
-  const calls = (): Promise<string[]> => takeCalls(bed);
-
   beforeAll(async () => {
     bed = await startKmsTestbed();
-    await bed.admin.putKey(KEY);
+    await bed.admin.putKey(EXAMPLE_KEY);
     stack = await bed.projectStack("yaml", resolve(__dirname, "../../examples/yaml-rotation"));
-    await stack.setConfig("keyId", { value: KEY });
+    await stack.setConfig("keyId", { value: EXAMPLE_KEY });
   });
   afterAll(async () => {
     await bed.dispose();
   });
 
-  it("up rotates the key every 90 days with read + enable + interval", async () => {
-    const up = await stack.up();
-    expect(up.outputs.rotationIntervalDays?.value).toBe(90);
-    expect(await calls()).toEqual(["get-key-rotation-status", "enable-key-rotation", "update-key-rotation-interval 90"]);
-    expect(await bed.admin.getKey(KEY)).toMatchObject({ rotationEnabled: true, rotationInterval: 90 });
-  });
-
-  it("a preview then shows no changes and calls KMS zero times", async () => {
-    await stack.preview({ expectNoChanges: true });
-    expect(await calls()).toEqual([]);
-  });
-
-  it("an interval change is exactly one update-key-rotation-interval", async () => {
-    await stack.setConfig("intervalDays", { value: "30" });
-    const up = await stack.up();
-    expect(up.summary.resourceChanges).toMatchObject({ update: 1 });
-    expect(await calls()).toEqual(["update-key-rotation-interval 30"]);
-  });
-
-  it("refresh after drift records what KMS holds", async () => {
-    await bed.admin.putKey(KEY, { rotationInterval: 200 });
-    await stack.refresh();
-    expect(await calls()).toEqual(["get-key-rotation-status"]);
-    expect((await stack.outputs()).rotationIntervalDays?.value).toBe(30);
-    const preview = await stack.preview();
-    expect(preview.changeSummary).toMatchObject({ update: 1 });
-    await calls();
-  });
-
-  it("destroy turns rotation off", async () => {
-    await stack.destroy();
-    expect(await calls()).toEqual(["disable-key-rotation"]);
-    expect(await bed.admin.getKey(KEY)).toMatchObject({ rotationEnabled: false });
-  });
+  exampleLifecycle(() => ({ bed, stack }));
 });

@@ -6,7 +6,6 @@
 // so the ratio is what the command adds: starting Node, loading the package, the verdicts and the
 // output.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   DEFAULT_ACCESS_KEY,
@@ -23,6 +22,7 @@ import { KmsClient } from "../provider/kms/kms-client.js";
 import { DEFAULT_LIST_PAGE_SIZE } from "../provider/kms/kms-rules.js";
 import { resetOriginGates } from "../provider/transport/concurrency.js";
 import { median, progress, round, type BenchContext } from "./common.js";
+import { vmHwmBytes } from "./memory.js";
 
 export interface DiscoveryRow {
   keys: number;
@@ -54,15 +54,6 @@ function commandPath(): string {
   return join(installedPackageDir(), "dist", "provider", "adapters", "cli", "main.js");
 }
 
-function vmHwm(pid: number): number {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-    return m ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
 /** Runs the command; wall time spawn to exit, peak RSS polled from /proc, and the JSON it printed. */
 function runCommand(env: Record<string, string>): Promise<{ ms: number; peak: number; code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -73,7 +64,7 @@ function runCommand(env: Record<string, string>): Promise<{ ms: number; peak: nu
     });
     let peak = 0;
     const poll = setInterval(() => {
-      if (child.pid !== undefined) peak = Math.max(peak, vmHwm(child.pid));
+      if (child.pid !== undefined) peak = Math.max(peak, vmHwmBytes(child.pid) ?? 0);
     }, 20);
     const out: Buffer[] = [];
     const err: Buffer[] = [];

@@ -98,7 +98,8 @@ function isDynamicProvider(cmdline: string): boolean {
   return /[/\\]cmd[/\\]dynamic-provider([/\\]index\.js)?$/.test(args[1] ?? "");
 }
 
-function vmHwmBytes(pid: number): number | undefined {
+/** The process's peak RSS (VmHWM) in bytes; undefined when it has ended or /proc is unavailable. */
+export function vmHwmBytes(pid: number): number | undefined {
   const status = readText(`/proc/${pid}/status`);
   const match = status === undefined ? null : /^VmHWM:\s+(\d+)\s+kB$/m.exec(status);
   return match?.[1] === undefined ? undefined : Number(match[1]) * 1024;

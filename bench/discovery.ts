@@ -5,7 +5,6 @@
 // peak memory. The floor is the same inventory (same client, same calls) taken in this process,
 // so the ratio is what the command adds: starting Node, loading the package, the verdicts and the
 // output.
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import {
   DEFAULT_ACCESS_KEY,
@@ -16,6 +15,7 @@ import {
 } from "../emulator/index.js";
 import { installedPackageDir } from "../harness/installed-package.js";
 import { keyPopulation, POPULATION_MAX_INTERVAL_DAYS } from "../harness/key-population.js";
+import { runCommand, type CommandResult } from "../harness/run-command.js";
 import { resolveKmsConfig } from "../provider/config/kms-config.js";
 import { takeInventory } from "../provider/discovery/key-inventory.js";
 import { KmsClient } from "../provider/kms/kms-client.js";
@@ -54,32 +54,25 @@ function commandPath(): string {
   return join(installedPackageDir(), "dist", "provider", "adapters", "cli", "main.js");
 }
 
-/** Runs the command; wall time spawn to exit, peak RSS polled from /proc, and the JSON it printed. */
-function runCommand(env: Record<string, string>): Promise<{ ms: number; peak: number; code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const start = performance.now();
-    const child = spawn(process.execPath, [commandPath(), "discover", "--json", "--quiet", "--max-interval", String(POPULATION_MAX_INTERVAL_DAYS)], {
-      env: { PATH: process.env.PATH ?? "", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
+/** Runs the command; wall time spawn to exit, peak RSS polled from /proc, and what it printed. */
+async function timedDiscover(env: Record<string, string>): Promise<CommandResult & { ms: number; peak: number }> {
+  let peak = 0;
+  let poll: NodeJS.Timeout | undefined;
+  const start = performance.now();
+  try {
+    const result = await runCommand(process.execPath, [commandPath(), "discover", "--json", "--quiet", "--max-interval", String(POPULATION_MAX_INTERVAL_DAYS)], {
+      env,
+      baseEnv: { PATH: process.env.PATH ?? "" },
+      onSpawn: (child) => {
+        poll = setInterval(() => {
+          if (child.pid !== undefined) peak = Math.max(peak, vmHwmBytes(child.pid) ?? 0);
+        }, 20);
+      },
     });
-    let peak = 0;
-    const poll = setInterval(() => {
-      if (child.pid !== undefined) peak = Math.max(peak, vmHwmBytes(child.pid) ?? 0);
-    }, 20);
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (b: Buffer) => out.push(b));
-    child.stderr.on("data", (b: Buffer) => err.push(b));
-    child.once("error", (e) => {
-      clearInterval(poll);
-      reject(e);
-    });
-    child.once("exit", (code) => {
-      const ms = performance.now() - start;
-      clearInterval(poll);
-      resolve({ ms, peak, code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") });
-    });
-  });
+    return { ...result, ms: performance.now() - start, peak };
+  } finally {
+    clearInterval(poll);
+  }
 }
 
 function countOperations(log: readonly { operation: string }[]): DiscoveryRow["made"] {
@@ -124,7 +117,7 @@ export async function measureDiscovery(
         let reported = 0;
         for (let r = 0; r < repetitions; r++) {
           await admin.clearRequests();
-          const run = await runCommand(env);
+          const run = await timedDiscover(env);
           if (run.code !== 0 && run.code !== 1) throw new Error(`discover exited ${String(run.code)}: ${run.stderr.trim().split("\n").slice(-3).join(" ")}`);
           const log = await admin.requests();
           const counted = countOperations(log);

@@ -3,7 +3,6 @@
 // up → change the interval → refresh after an out-of-band change → up → discover the project's
 // keys against a policy → destroy, printing what Pulumi (and discover) did and the exact KMS calls
 // of each step. Exits non-zero if any step goes wrong.
-import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { LocalWorkspace, type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
@@ -18,6 +17,7 @@ import {
 } from "../emulator/index.js";
 import { ensurePulumiCli } from "../harness/pulumi-cli.js";
 import { createPulumiSandbox } from "../harness/pulumi-env.js";
+import { runCommand, type CommandResult } from "../harness/run-command.js";
 
 const EXAMPLE = resolve(__dirname, "../examples/basic");
 const DISCOVER = resolve(__dirname, "../dist/provider/adapters/cli/main.js");
@@ -86,19 +86,11 @@ async function recordedInterval(stack: Stack): Promise<unknown> {
  * Runs `huaweicloud-kms discover` as a user would, printing its output indented. Asynchronous: the
  * emulator answers from this process's event loop.
  */
-function discover(env: Record<string, string>, args: readonly string[]): Promise<{ code: number | null; stdout: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [DISCOVER, "discover", "--quiet", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
-    let stdout = "";
-    child.stdout.on("data", (b: Buffer) => {
-      stdout += b.toString("utf8");
-    });
-    child.once("error", fail);
-    child.once("exit", (code) => {
-      console.log(stdout.trimEnd().replace(/^(?=.)/gm, "    "));
-      done({ code, stdout });
-    });
-  });
+async function discover(env: Record<string, string>, args: readonly string[]): Promise<CommandResult> {
+  const result = await runCommand(process.execPath, [DISCOVER, "discover", "--quiet", ...args], { env });
+  process.stderr.write(result.stderr);
+  console.log(result.stdout.trimEnd().replace(/^(?=.)/gm, "    "));
+  return result;
 }
 
 async function main(): Promise<void> {

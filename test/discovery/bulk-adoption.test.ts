@@ -3,42 +3,17 @@
 // its import file goes through `pulumi import --file` (plugin provider) with no KMS write; an `up`
 // of a program applying its policy file makes exactly the writes the non-compliant keys need; and
 // discover then passes.
-import { spawn } from "node:child_process";
 import { join, resolve } from "node:path";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readPolicy, rotations } from "../../examples/gitops-many-keys/policy.js";
 import { keyPopulation, POPULATION_MAX_INTERVAL_DAYS, type KeyPopulation } from "../../harness/key-population.js";
 import { loadPluginSdk, startKmsTestbed, takeCalls, type KmsTestbed } from "../../harness/kms-testbed.js";
+import { runCommand, type CommandResult } from "../../harness/run-command.js";
 
 const KEYS = 2000;
 const STACK = "adopt-all";
 const command = join(resolve(__dirname, "../.."), "dist/provider/adapters/cli/main.js");
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command without blocking this process's event loop: the emulator answers from it. */
-function run(file: string, args: readonly string[], env: Record<string, string>, cwd?: string): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(file, args, { env: { ...process.env, ...env }, ...(cwd === undefined ? {} : { cwd }), stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (b: Buffer) => {
-      stdout += b.toString("utf8");
-    });
-    child.stderr.on("data", (b: Buffer) => {
-      stderr += b.toString("utf8");
-    });
-    child.once("error", fail);
-    child.once("exit", (code) => {
-      done({ code, stdout, stderr });
-    });
-  });
-}
 
 function count(calls: readonly string[]): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -53,8 +28,8 @@ describe(`bulk adoption of ${KEYS} keys`, () => {
   let population: KeyPopulation;
   let bed: KmsTestbed;
   const files = { import: "", policy: "" };
-  const discover = (...extra: string[]): Promise<Run> =>
-    run(process.execPath, [command, "discover", "--max-interval", String(POPULATION_MAX_INTERVAL_DAYS), ...extra], bed.envVars);
+  const discover = (...extra: string[]): Promise<CommandResult> =>
+    runCommand(process.execPath, [command, "discover", "--max-interval", String(POPULATION_MAX_INTERVAL_DAYS), ...extra], { env: bed.envVars });
 
   beforeAll(async () => {
     population = keyPopulation(KEYS);
@@ -99,11 +74,10 @@ describe(`bulk adoption of ${KEYS} keys`, () => {
     await takeCalls(bed);
 
     // As a user types it, in the project folder (the plugin is found through Pulumi.yaml).
-    const imported = await run(
+    const imported = await runCommand(
       bed.sandbox.pulumiCommand.command,
       ["import", "--file", files.import, "--yes", "--protect=false", "--generate-code=false", "--non-interactive", "--stack", STACK],
-      bed.envVars,
-      bed.sandbox.workDir,
+      { env: bed.envVars, cwd: bed.sandbox.workDir },
     );
     expect(imported.stderr).toBe("");
     expect(imported.code).toBe(0);

@@ -13,6 +13,7 @@ import type {
   ListKeysOutputArgs,
   ListKeysResult,
 } from "./function-types.js";
+import { pluginOptions } from "./plugin-options.js";
 
 export type * from "./function-types.js";
 
@@ -25,20 +26,20 @@ export type * from "./function-types.js";
  * for (const key of keys) new KeyRotation(key.resourceName, { keyId: key.keyId, intervalDays: 180 });
  */
 export function listKeys(args: ListKeysArgs = {}, opts?: pulumi.InvokeOptions): Promise<ListKeysResult> {
-  return inOneLine(pulumi.runtime.invoke(listKeysSpec.token, { ...args }, opts) as Promise<ListKeysResult>);
+  return inOneLine(pulumi.runtime.invoke(listKeysSpec.token, { ...args }, pluginOptions(opts)) as Promise<ListKeysResult>);
 }
 
 /** {@link listKeys} with arguments that may be Outputs, as an Output (secrets kept). */
 export function listKeysOutput(args: ListKeysOutputArgs = {}, opts?: pulumi.InvokeOutputOptions): pulumi.Output<ListKeysResult> {
-  return pulumi.runtime.invokeOutput<ListKeysResult>(listKeysSpec.token, { ...args }, opts);
+  return pulumi.runtime.invokeOutput<ListKeysResult>(listKeysSpec.token, { ...args }, pluginOptions(opts));
 }
 
 /** One key's live rotation, read without managing it (one get-key-rotation-status request). */
 export function getKeyRotation(args: GetKeyRotationArgs, opts?: pulumi.InvokeOptions): Promise<GetKeyRotationResult> {
-  return inOneLine(pulumi.runtime.invoke(getKeyRotationSpec.token, { ...args }, opts) as Promise<GetKeyRotationResult>);
+  return inOneLine(pulumi.runtime.invoke(getKeyRotationSpec.token, { ...args }, pluginOptions(opts)) as Promise<GetKeyRotationResult>);
 }
 
 /** {@link getKeyRotation} with arguments that may be Outputs, as an Output (a secret key id keeps the result secret). */
 export function getKeyRotationOutput(args: GetKeyRotationOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetKeyRotationResult> {
-  return pulumi.runtime.invokeOutput<GetKeyRotationResult>(getKeyRotationSpec.token, { ...args }, opts);
+  return pulumi.runtime.invokeOutput<GetKeyRotationResult>(getKeyRotationSpec.token, { ...args }, pluginOptions(opts));
 }

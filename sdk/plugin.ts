@@ -9,6 +9,7 @@ import { keyRotationSpec } from "../provider/resources/key-rotation/spec.js";
 import { declaredProperties } from "./declared-properties.js";
 import { claimKey } from "./key-claims.js";
 import type { KeyRotationArgs, KeyRotationOutputs } from "./key-rotation-types.js";
+import { pluginOptions } from "./plugin-options.js";
 
 export type { KeyRotationArgs, KeyRotationOutputs } from "./key-rotation-types.js";
 export { getKeyRotation, getKeyRotationOutput, listKeys, listKeysOutput } from "./plugin-functions.js";
@@ -20,7 +21,7 @@ export class KeyRotation extends pulumi.CustomResource {
   constructor(name: string, args: Omit<KeyRotationArgs, "adopt">, opts?: pulumi.CustomResourceOptions) {
     // A lookup (`get`) manages nothing, so it claims no key.
     const keyId = opts?.id === undefined ? claimKey(name, args.keyId) : args.keyId;
-    super(keyRotationSpec.token, name, { ...declaredProperties(keyRotationSpec, args, false), keyId }, opts);
+    super(keyRotationSpec.token, name, { ...declaredProperties(keyRotationSpec, args, false), keyId }, pluginOptions(opts));
   }
 
   /** Looks up the live rotation of an existing key without managing it. */
@@ -60,6 +61,6 @@ export class Provider extends pulumi.ProviderResource {
   constructor(name: string, args: ProviderArgs = {}, opts?: pulumi.ResourceOptions) {
     const props: Record<string, unknown> = { ...args };
     for (const key of SECRET_SETTINGS) if (props[key] !== undefined) props[key] = pulumi.secret(props[key]);
-    super("huaweicloud-kms", name, props, opts);
+    super("huaweicloud-kms", name, props, pluginOptions(opts));
   }
 }

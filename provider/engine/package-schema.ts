@@ -10,6 +10,12 @@ export interface PackageInfo {
   name: string;
   version: string;
   description: string;
+  /** The source repository's web address. */
+  repository: string;
+  /** Where the CLI downloads the plugin's archives (`${VERSION}` stands for the version). */
+  pluginDownloadURL: string;
+  /** The Go SDK's import path. */
+  goImportPath: string;
   resources: readonly ResourceSpec[];
   functions: readonly FunctionSpec[];
 }
@@ -38,6 +44,9 @@ export function packageSchema(info: PackageInfo): Record<string, unknown> {
     version: info.version,
     description: info.description,
     license: "Apache-2.0",
+    repository: info.repository,
+    // SDKs record it, so the engine can download the plugin a program needs by itself.
+    pluginDownloadURL: info.pluginDownloadURL,
     keywords: ["pulumi", "huaweicloud", "opentelekomcloud", "kms", "key rotation"],
     config: { variables },
     provider: {
@@ -49,8 +58,9 @@ export function packageSchema(info: PackageInfo): Record<string, unknown> {
     types: Object.assign({}, ...info.functions.map(functionTypes)) as Record<string, unknown>,
     language: {
       nodejs: { packageName: "pulumi-huaweicloud-kms" },
-      // The SDK carries the package's version (otherwise 0.0.0), so the engine asks for this plugin version.
-      python: { packageName: "pulumi_huaweicloud_kms", respectSchemaVersion: true },
+      // Each SDK carries the package's version (otherwise 0.0.0), so the engine asks for this plugin version.
+      python: { packageName: "pulumi_huaweicloud_kms", respectSchemaVersion: true, pyproject: { enabled: true } },
+      go: { importBasePath: info.goImportPath, respectSchemaVersion: true },
     },
   };
 }

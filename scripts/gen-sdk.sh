@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# Checks schema.json with the Pulumi CLI's own schema binder and generates the Python SDK from it.
+# Checks schema.json with the Pulumi CLI's own schema binder and generates the Python and Go SDKs
+# from it.
 #
-#   bash scripts/gen-sdk.sh                # bind schema.json, regenerate sdk/python (npm run gen:sdk)
-#   bash scripts/gen-sdk.sh --out DIR      # generate into DIR instead (the test compares it with sdk/python)
+#   bash scripts/gen-sdk.sh                # bind schema.json, regenerate sdk/python and sdk/go (npm run gen:sdk)
+#   bash scripts/gen-sdk.sh --out DIR      # generate into DIR/python and DIR/go instead (the test compares them)
 #   bash scripts/gen-sdk.sh --check        # bind only: fails listing every bind diagnostic
 #   bash scripts/gen-sdk.sh --schema FILE  # another schema file (tests)
 #
-# The tool is scripts/gen-sdk (Go, pulumi pkg/sdk v3.274.1, the CLI's versions, so its modules
+# sdk/go is a Go module (module = schema.json's language.go.importBasePath minus its last element,
+# package huaweicloudkms) requiring github.com/pulumi/pulumi/sdk/v3 at the version the tool pins;
+# its go.mod and go.sum are completed by `go mod tidy`, from the Go module proxy unless the module
+# cache holds them.
+#
+# The tool is scripts/gen-sdk (Go, pulumi pkg/sdk v3.277.0, the CLI's versions, so its modules
 # come from the module cache the CLI build filled). It is built once per source into
 # ~/.cache/pulumi-huaweicloud-kms/gen-sdk/<hash>/ (PULUMI_KMS_CACHE moves it): a few seconds
 # where the CLI was built (Go's compile cache holds the same packages), about 2 minutes on 2
@@ -19,7 +25,7 @@ src="$here/scripts/gen-sdk"
 log() { printf '[gen-sdk] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-out="$here/sdk/python"
+out="$here/sdk"
 schema="$here/schema.json"
 args=()
 while [ $# -gt 0 ]; do
@@ -58,5 +64,5 @@ fi
 if [ ${#args[@]} -gt 0 ]; then
   exec "$tool" -schema "$schema" "${args[@]}"
 fi
-exec "$tool" -schema "$schema" -out "$out"
+exec "$tool" -schema "$schema" -python "$out/python" -go "$out/go"
 }

@@ -1,0 +1,2 @@
+// Manage automatic key rotation of Huawei Cloud and Open Telekom Cloud KMS customer master keys.
+package huaweicloudkms

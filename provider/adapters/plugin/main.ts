@@ -4,16 +4,25 @@
 import "../../platform/node-version.js"; // first: fail on too old a Node.js before anything loads
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import * as sea from "node:sea";
 import { providerService } from "./provider-service.js";
 import { loadPulumiGrpc } from "./pulumi-grpc.js";
 
 /** The package root: dist/provider/adapters/plugin → four levels up. */
 const root = join(__dirname, "..", "..", "..", "..");
 
+/**
+ * A file of the package root. The standalone plugin (one executable, scripts/release/plugin-archive.ts)
+ * has no package folder beside it: it carries package.json and schema.json as assets of its own.
+ */
+function packageFile(name: "package.json" | "schema.json"): string {
+  return sea.isSea() ? sea.getAsset(name, "utf8") : readFileSync(join(root, name), "utf8");
+}
+
 function main(): void {
   const pb = loadPulumiGrpc();
-  const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
-  const schema = readFileSync(join(root, "schema.json"), "utf8");
+  const version = (JSON.parse(packageFile("package.json")) as { version: string }).version;
+  const schema = packageFile("schema.json");
   const server = new pb.grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
   const service = providerService(pb, { version, schema, env: process.env });
   server.addService(pb.providerGrpc.ResourceProviderService, service);

@@ -1,36 +1,28 @@
-// gRPC and the engine's generated stubs, loaded from @pulumi/pulumi: the plugin speaks the exact
-// protocol version of the SDK it ships with, and needs no copy of its own.
-import { createRequire } from "node:module";
-import type * as Grpc from "@grpc/grpc-js";
-import type * as EmptyPb from "google-protobuf/google/protobuf/empty_pb";
-import type * as StructPb from "google-protobuf/google/protobuf/struct_pb";
-import type * as AnyPb from "google-protobuf/google/protobuf/any_pb";
-import type * as PluginPb from "@pulumi/pulumi/proto/plugin_pb";
-import type * as ProviderGrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
-import type * as ProviderPb from "@pulumi/pulumi/proto/provider_pb";
-import type * as StatusPb from "@pulumi/pulumi/proto/status_pb";
+// gRPC and the engine's generated stubs, the ones @pulumi/pulumi ships: the plugin speaks the exact
+// protocol version of the SDK it ships with, and needs no copy of its own. Static imports, so that
+// a bundler (the standalone plugin, scripts/release/plugin-archive.ts) includes them; the bundle
+// step resolves @grpc/grpc-js and google-protobuf from @pulumi/pulumi's folder and checks that it
+// holds one copy of each, so these are the instances the generated stubs themselves load.
+import * as grpc from "@grpc/grpc-js";
+import * as empty from "google-protobuf/google/protobuf/empty_pb";
+import * as struct from "google-protobuf/google/protobuf/struct_pb";
+import * as any from "google-protobuf/google/protobuf/any_pb";
+import * as plugin from "@pulumi/pulumi/proto/plugin_pb";
+import * as providerGrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
+import * as provider from "@pulumi/pulumi/proto/provider_pb";
+import * as status from "@pulumi/pulumi/proto/status_pb";
 
 export interface PulumiGrpc {
-  grpc: typeof Grpc;
-  empty: typeof EmptyPb;
-  struct: typeof StructPb;
-  any: typeof AnyPb;
-  plugin: typeof PluginPb;
-  providerGrpc: typeof ProviderGrpc;
-  provider: typeof ProviderPb;
-  status: typeof StatusPb;
+  grpc: typeof grpc;
+  empty: typeof empty;
+  struct: typeof struct;
+  any: typeof any;
+  plugin: typeof plugin;
+  providerGrpc: typeof providerGrpc;
+  provider: typeof provider;
+  status: typeof status;
 }
 
 export function loadPulumiGrpc(): PulumiGrpc {
-  const load = createRequire(require.resolve("@pulumi/pulumi"));
-  return {
-    grpc: load("@grpc/grpc-js") as typeof Grpc,
-    empty: load("google-protobuf/google/protobuf/empty_pb") as typeof EmptyPb,
-    struct: load("google-protobuf/google/protobuf/struct_pb") as typeof StructPb,
-    any: load("google-protobuf/google/protobuf/any_pb") as typeof AnyPb,
-    plugin: load("./proto/plugin_pb") as typeof PluginPb,
-    providerGrpc: load("./proto/provider_grpc_pb") as typeof ProviderGrpc,
-    provider: load("./proto/provider_pb") as typeof ProviderPb,
-    status: load("./proto/status_pb") as typeof StatusPb,
-  };
+  return { grpc, empty, struct, any, plugin, providerGrpc, provider, status };
 }

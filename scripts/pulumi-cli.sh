@@ -7,7 +7,8 @@
 #   1. PULUMI_CLI_BIN=<dir>: a directory holding `pulumi`, used as is.
 #   2. A `pulumi` on PATH whose version is at least PULUMI_MIN_VERSION.
 #   3. The cache: ~/.cache/pulumi-huaweicloud-kms/cli-vX.Y.Z/bin (seconds).
-#   4. A build from the Go module proxy (about 6.5 minutes on 2 cores, once per machine).
+#   4. A build from the Go module proxy (about 7.5 minutes on 2 cores, once per machine; the Go
+#      language host is 45 s of it).
 #
 # What goes into the bin dir:
 #   pulumi                         github.com/pulumi/pulumi/pkg/v3: the newest release the
@@ -22,6 +23,9 @@
 #   pulumi-language-python(-exec)  sdk/v3@v3.79.0, the last release carrying the Python host
 #                                  in the SDK module (v3.68.0 if that fails); the -exec
 #                                  script comes from the same module directory.
+#   pulumi-language-go             sdk/v3@v3.52.0 (go/pulumi-language-go; later releases moved
+#                                  it to a module the proxy refuses). It builds Go programs
+#                                  with the `go` on PATH; they build against a newer sdk/v3.
 #   pulumi-resource-pulumi-nodejs  the dynamic-provider shim from node_modules/@pulumi/pulumi.
 #
 # The cache records, per @pulumi/pulumi version, which versions were chosen
@@ -49,6 +53,7 @@ yaml_mod="github.com/pulumi/pulumi-yaml"
 yaml_pkg="$yaml_mod/cmd/pulumi-language-yaml"
 nodejs_mod="github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3"
 python_sdk_versions="3.79.0 3.68.0" # sdk/v3 releases carrying python/cmd/pulumi-language-python, newest first
+go_sdk_version="3.52.0"             # the sdk/v3 release the Go language host (go/pulumi-language-go) is built from
 nodejs_sdk_version="3.68.0"         # the last sdk/v3 release carrying nodejs/cmd/pulumi-language-nodejs
 version_ldflag="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version"
 
@@ -83,31 +88,32 @@ wanted="$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$here/node_modules/@pulu
 mkdir -p "$cache_root"
 resolved_file="$cache_root/resolved-v2-sdk-v$wanted"
 unbuildable_file="$cache_root/unbuildable" # "<module>@<version>" lines that failed to build
-cli="" nodejs="" yaml="" python=""
+cli="" nodejs="" yaml="" python="" golang=""
 
-read_resolved() { # sets cli, nodejs, yaml, python from the resolution file
+read_resolved() { # sets cli, nodejs, yaml, python, golang from the resolution file
   [ -f "$resolved_file" ] || return 1
   local k v
   while IFS='=' read -r k v; do
-    case "$k" in cli) cli="$v";; nodejs) nodejs="$v";; yaml) yaml="$v";; python) python="$v";; esac
+    case "$k" in cli) cli="$v";; nodejs) nodejs="$v";; yaml) yaml="$v";; python) python="$v";; go) golang="$v";; esac
   done < "$resolved_file"
-  [ -n "$cli" ] && [ -n "$nodejs" ] && [ -n "$yaml" ] && [ -n "$python" ]
+  [ -n "$cli" ] && [ -n "$nodejs" ] && [ -n "$yaml" ] && [ -n "$python" ] && [ -n "$golang" ]
 }
 
 complete() { # the bin dir of the resolved versions holds every part
   local set="$cache_root/cli-v$cli"
   [ -f "$set/built/cli-v$cli" ] && [ -f "$set/built/nodejs-v$nodejs" ] \
     && [ -f "$set/built/yaml-v$yaml" ] && [ -f "$set/built/python-v$python" ] \
+    && [ -f "$set/built/go-v$golang" ] \
     && [ -x "$set/bin/pulumi" ] && [ -x "$set/bin/pulumi-language-nodejs" ] \
     && [ -x "$set/bin/pulumi-language-yaml" ] && [ -x "$set/bin/pulumi-language-python" ] \
-    && [ -x "$set/bin/pulumi-language-python-exec" ] \
+    && [ -x "$set/bin/pulumi-language-python-exec" ] && [ -x "$set/bin/pulumi-language-go" ] \
     && [ "$(cli_version "$set/bin/pulumi")" = "$cli" ]
 }
 
 use_cache() {
   local bin="$cache_root/cli-v$cli/bin"
   cp -f "$shim_src" "$bin/" 2>/dev/null || true
-  log "using cached pulumi v$cli, language hosts nodejs v$nodejs, yaml v$yaml, python v$python ($bin)"
+  log "using cached pulumi v$cli, language hosts nodejs v$nodejs, yaml v$yaml, python v$python, go v$golang ($bin)"
   echo "$bin"; exit 0
 }
 
@@ -181,7 +187,7 @@ fi
 start=$SECONDS
 log "building into $cache_root (modules: $(gocmd go env GOMODCACHE), compiled packages: $(gocmd go env GOCACHE))"
 
-log "step 1/5: finding the pulumi release to build for @pulumi/pulumi $wanted"
+log "step 1/6: finding the pulumi release to build for @pulumi/pulumi $wanted"
 resolve_cli || die "the Go module proxy serves no usable $cli_mod release (is it reachable? GOPROXY=$(gocmd go env GOPROXY))"
 if version_ge "$cli" "$wanted"; then
   log "  pulumi v$cli (>= v$wanted)"
@@ -239,10 +245,10 @@ stamp() { # stamp PART VERSION: records a finished part and how long it took
 # --- pulumi --------------------------------------------------------------------------
 step_start=$SECONDS
 if [ -f "$set_dir/built/cli-v$cli" ] && [ -x "$bin/pulumi" ]; then
-  log "step 2/5: pulumi v$cli is already built"
+  log "step 2/6: pulumi v$cli is already built"
 else
   work="$set_dir/build/cli"
-  log "step 2/5: pulumi v$cli: resolving and downloading modules (hundreds)"
+  log "step 2/6: pulumi v$cli: resolving and downloading modules (hundreds)"
   wrapper "$work" "$(printf '\t%s v%s\n\t%s v%s' "$cli_mod" "$cli" "$sdk_mod" "$cli")" "$cli_mod/cmd/pulumi"
   download_all "$work" || { tail -n 20 "$work/tidy.log" >&2; die "go mod tidy failed (log: $work/tidy.log)"; }
   log "  compiling pulumi v$cli (about 5 minutes cold on 2 cores)"
@@ -259,7 +265,7 @@ cp -f "$shim_src" "$bin/"
 # Built with the pulumi pkg/sdk versions its release requires (v1.25.0 does not compile
 # against pkg v3.274.1); only if that fails, against the CLI's.
 step_start=$SECONDS
-log "step 3/5: pulumi-language-yaml: finding the newest release the proxy serves"
+log "step 3/6: pulumi-language-yaml: finding the newest release the proxy serves"
 yaml=""
 for v in $(listed "$yaml_mod"); do
   unbuildable "$yaml_mod" "$v" && continue
@@ -306,14 +312,14 @@ if [ -n "$hash" ] && [ -n "$when" ]; then
   if served "$nodejs_mod" "${pseudo#v}"; then nodejs="$cli"; else pseudo=""; fi
 fi
 if [ -f "$set_dir/built/nodejs-v$nodejs" ] && [ -x "$bin/pulumi-language-nodejs" ]; then
-  log "step 4/5: pulumi-language-nodejs v$nodejs is already built"
+  log "step 4/6: pulumi-language-nodejs v$nodejs is already built"
 else
   if [ -n "$pseudo" ]; then
-    log "step 4/5: building pulumi-language-nodejs at the v$cli release commit ($pseudo)"
+    log "step 4/6: building pulumi-language-nodejs at the v$cli release commit ($pseudo)"
     wrapper "$lh_work" "$(printf '\t%s %s' "$nodejs_mod" "$pseudo")" "$nodejs_mod"
     lh_pkg="$nodejs_mod"
   else
-    log "step 4/5: building pulumi-language-nodejs from sdk/v3@v$nodejs (the proxy refuses $nodejs_mod at the v$cli release commit)"
+    log "step 4/6: building pulumi-language-nodejs from sdk/v3@v$nodejs (the proxy refuses $nodejs_mod at the v$cli release commit)"
     lh_pkg="$sdk_mod/nodejs/cmd/pulumi-language-nodejs"
     wrapper "$lh_work" "$(printf '\t%s v%s' "$sdk_mod" "$nodejs")" "$lh_pkg"
   fi
@@ -331,10 +337,10 @@ step_start=$SECONDS
 python=""
 for v in $python_sdk_versions; do
   if [ -f "$set_dir/built/python-v$v" ] && [ -x "$bin/pulumi-language-python" ] && [ -x "$bin/pulumi-language-python-exec" ]; then
-    python="$v"; log "step 5/5: pulumi-language-python v$v is already built"; break
+    python="$v"; log "step 5/6: pulumi-language-python v$v is already built"; break
   fi
   work="$set_dir/build/python"
-  log "step 5/5: building pulumi-language-python from sdk/v3@v$v"
+  log "step 5/6: building pulumi-language-python from sdk/v3@v$v"
   lh_pkg="$sdk_mod/python/cmd/pulumi-language-python"
   wrapper "$work" "$(printf '\t%s v%s' "$sdk_mod" "$v")" "$lh_pkg"
   if served "$sdk_mod" "$v" && download_all "$work" \
@@ -348,9 +354,29 @@ for v in $python_sdk_versions; do
 done
 [ -n "$python" ] || die "no Python language host builds here (logs: $set_dir/build/python)"
 
-printf 'cli=%s\nnodejs=%s\nyaml=%s\npython=%s\n' "$cli" "$nodejs" "$yaml" "$python" > "$resolved_file.tmp"
+# --- pulumi-language-go ---------------------------------------------------------------------
+# Later releases moved the Go host into its own module (sdk/go/pulumi-language-go), which the
+# proxy refuses. The host compiles each Go program with the `go` on PATH, against whatever sdk/v3
+# the program's go.mod requires.
+step_start=$SECONDS
+golang="$go_sdk_version"
+if [ -f "$set_dir/built/go-v$golang" ] && [ -x "$bin/pulumi-language-go" ]; then
+  log "step 6/6: pulumi-language-go v$golang is already built"
+else
+  work="$set_dir/build/go"
+  log "step 6/6: building pulumi-language-go from sdk/v3@v$golang"
+  lh_pkg="$sdk_mod/go/pulumi-language-go"
+  wrapper "$work" "$(printf '\t%s v%s' "$sdk_mod" "$golang")" "$lh_pkg"
+  { served "$sdk_mod" "$golang" && download_all "$work" && run_build "$work/build.log" "compiling pulumi-language-go" \
+      gobuild "$work" "$bin/pulumi-language-go.tmp" "$version_ldflag=v$golang" "$lh_pkg"; } \
+    || { tail -n 30 "$work/build.log" >&2 2>/dev/null || true; die "building pulumi-language-go failed (${refusal:-log: $work/build.log})"; }
+  mv -f "$bin/pulumi-language-go.tmp" "$bin/pulumi-language-go"
+  stamp go "$golang"
+fi
+
+printf 'cli=%s\nnodejs=%s\nyaml=%s\npython=%s\ngo=%s\n' "$cli" "$nodejs" "$yaml" "$python" "$golang" > "$resolved_file.tmp"
 mv -f "$resolved_file.tmp" "$resolved_file"
-log "ready in $((SECONDS - start))s: pulumi v$cli, language hosts nodejs v$nodejs, yaml v$yaml, python v$python: $bin"
+log "ready in $((SECONDS - start))s: pulumi v$cli, language hosts nodejs v$nodejs, yaml v$yaml, python v$python, go v$golang: $bin"
 echo "$bin"
 exit 0
 }

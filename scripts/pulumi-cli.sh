@@ -23,9 +23,11 @@
 #   pulumi-language-python(-exec)  sdk/v3@v3.79.0, the last release carrying the Python host
 #                                  in the SDK module (v3.68.0 if that fails); the -exec
 #                                  script comes from the same module directory.
-#   pulumi-language-go             sdk/v3@v3.52.0 (go/pulumi-language-go; later releases moved
-#                                  it to a module the proxy refuses). It builds Go programs
-#                                  with the `go` on PATH; they build against a newer sdk/v3.
+#   pulumi-language-go             sdk/v3@v3.52.0, the oldest release the proxy serves, which
+#                                  carries go/pulumi-language-go (releases after v3.62 moved it
+#                                  to a module the proxy refuses); checked with CLI 3.277. It
+#                                  builds Go programs with the `go` on PATH, against the sdk/v3
+#                                  their go.mod requires.
 #   pulumi-resource-pulumi-nodejs  the dynamic-provider shim from node_modules/@pulumi/pulumi.
 #
 # The cache records, per @pulumi/pulumi version, which versions were chosen
@@ -355,9 +357,9 @@ done
 [ -n "$python" ] || die "no Python language host builds here (logs: $set_dir/build/python)"
 
 # --- pulumi-language-go ---------------------------------------------------------------------
-# Later releases moved the Go host into its own module (sdk/go/pulumi-language-go), which the
-# proxy refuses. The host compiles each Go program with the `go` on PATH, against whatever sdk/v3
-# the program's go.mod requires.
+# Releases after v3.62 moved the Go host into its own module (sdk/go/pulumi-language-go), which
+# the proxy refuses. The host compiles each Go program with the `go` on PATH, against whatever
+# sdk/v3 the program's go.mod requires.
 step_start=$SECONDS
 golang="$go_sdk_version"
 if [ -f "$set_dir/built/go-v$golang" ] && [ -x "$bin/pulumi-language-go" ]; then

@@ -67,16 +67,21 @@ export interface KmsTestbed {
 
 /**
  * @param options emulator options, plus `binDir` of the Pulumi CLI when running outside vitest
- * (benchmarks, the demo): see ensurePulumiCli().
+ * (benchmarks, the demo): see ensurePulumiCli(); `nodeOnPath: false` for a CLI that finds no
+ * Node.js (see createPulumiSandbox).
  */
-export async function startKmsTestbed(options: Partial<EmulatorOptions> & { binDir?: string } = {}): Promise<KmsTestbed> {
-  const { binDir, ...emulatorOptions } = options;
+export async function startKmsTestbed(options: Partial<EmulatorOptions> & { binDir?: string; nodeOnPath?: boolean } = {}): Promise<KmsTestbed> {
+  const { binDir, nodeOnPath, ...emulatorOptions } = options;
   const emulator = await startEmulator({
     port: 0,
     credentials: [{ accessKey: TEST_ACCESS_KEY, secretKey: TEST_SECRET_KEY }],
     ...emulatorOptions,
   });
-  const sandbox = await createPulumiSandbox({ prefix: "kms-suite-", ...(binDir === undefined ? {} : { binDir }) });
+  const sandbox = await createPulumiSandbox({
+    prefix: "kms-suite-",
+    ...(binDir === undefined ? {} : { binDir }),
+    ...(nodeOnPath === undefined ? {} : { nodeOnPath }),
+  });
   const envVars: Record<string, string> = {
     ...sandbox.envVars,
     HW_KMS_ENDPOINT: emulator.url,

@@ -1,0 +1,120 @@
+// A Go Pulumi program (e.g. examples/go-rotation) made ready for the real CLI in a test sandbox: a
+// copy in a fresh folder outside the repository, beside a copy of sdk/go that its go.mod's
+// `replace` points at, as a user holding the SDK's files would lay it out.
+//
+// The sandbox (harness/pulumi-env.ts) sends HTTP(S) to a closed port, so the Go language host,
+// which compiles the program on every run, cannot reach the Go module proxy. The modules are
+// downloaded here first, with the normal environment (once per go.mod/go.sum: a stamp in
+// ~/.cache/pulumi-huaweicloud-kms/go-modules, PULUMI_KMS_CACHE moves it), and the program is
+// compiled once offline, which fills Go's compile cache (about a minute the first time on 2 cores,
+// a second after). The CLI then runs with `goProgramEnv`: GOPROXY=off and the same GOMODCACHE and
+// GOCACHE, so each `pulumi` command compiles from the caches and never downloads.
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { basename, join, resolve } from "node:path";
+
+const root = resolve(__dirname, "..");
+const sdkDir = join(root, "sdk/go");
+// A stack's settings file is the user's, not the program's.
+const STACK_FILE = /^Pulumi\.[^/]+\.yaml$/;
+
+export interface GoProgram {
+  /** The program's folder (Pulumi.yaml, main.go, go.mod): the Pulumi project to run. */
+  readonly dir: string;
+  /** Environment for the CLI (and so for the Go language host and `go`): offline, shared caches. */
+  readonly env: Record<string, string>;
+  /** Removes the copies. */
+  dispose(): void;
+}
+
+function progress(message: string): void {
+  console.log(`[go-program] ${message}`);
+}
+
+function go(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+  const r = spawnSync("go", args, { cwd, encoding: "utf8", env: { ...env, GOWORK: "off" }, maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) {
+    const output = `${r.stdout}${r.stderr}`.trim().split("\n").slice(-30).join("\n");
+    throw new Error(`go ${args.join(" ")} (in ${cwd}) failed (${String(r.status ?? r.signal ?? r.error)}):\n${output}`);
+  }
+  return r.stdout;
+}
+
+interface GoModJson {
+  Module: { Path: string };
+  Replace?: { Old: { Path: string }; New: { Path: string } }[] | null;
+}
+
+function goModJson(dir: string): GoModJson {
+  return JSON.parse(go(["mod", "edit", "-json"], dir)) as GoModJson;
+}
+
+/**
+ * The Go environment of every `pulumi` command that runs the program: modules only from the
+ * module cache (GOPROXY=off; -mod=mod lets go.mod be completed from it), Go's own caches shared
+ * with the normal environment, and this Go toolchain (no toolchain download).
+ */
+export function goProgramEnv(): Record<string, string> {
+  const caches = JSON.parse(go(["env", "-json", "GOMODCACHE", "GOCACHE"], root)) as { GOMODCACHE: string; GOCACHE: string };
+  return { GOFLAGS: "-mod=mod", GOPROXY: "off", GOWORK: "off", GOTOOLCHAIN: "local", GOMODCACHE: caches.GOMODCACHE, GOCACHE: caches.GOCACHE };
+}
+
+/** Copies the Go program in `exampleDir` and sdk/go into a new temp folder and readies its modules. */
+export function prepareGoProgram(exampleDir: string): GoProgram {
+  const work = mkdtempSync(join(tmpdir(), "kms-go-program-"));
+  try {
+    const dir = join(work, basename(exampleDir));
+    const sdkCopy = join(work, "sdk-go");
+    cpSync(exampleDir, dir, { recursive: true, filter: (src) => !STACK_FILE.test(basename(src)) });
+    cpSync(sdkDir, sdkCopy, { recursive: true });
+
+    // The program's `replace` of the SDK module now names the copy.
+    const sdkModule = goModJson(sdkDir).Module.Path;
+    const replaced = (goModJson(dir).Replace ?? []).some((r) => r.Old.Path === sdkModule);
+    if (!replaced) throw new Error(`${join(exampleDir, "go.mod")} has no replace of ${sdkModule}`);
+    go(["mod", "edit", `-replace=${sdkModule}=../sdk-go`], dir);
+
+    const env = goProgramEnv();
+    downloadModules(dir, sdkCopy);
+    const t = Date.now();
+    progress(`compiling ${basename(exampleDir)} offline, as the CLI will (about a minute the first time, then Go's compile cache)`);
+    go(["build", "-o", join(work, "program"), "."], dir, { ...process.env, ...env });
+    progress(`  compiled in ${String(Date.now() - t)} ms`);
+    rmSync(join(work, "program"), { force: true });
+    return {
+      dir,
+      env,
+      dispose: () => {
+        rmSync(work, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    rmSync(work, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** `go mod download` of everything the program's module graph names, once per go.mod/go.sum pair. */
+function downloadModules(dir: string, sdkCopy: string): void {
+  const hash = createHash("sha256").update(go(["env", "GOVERSION", "GOMODCACHE", "GOPROXY"], dir));
+  for (const file of [join(dir, "go.mod"), join(dir, "go.sum"), join(sdkCopy, "go.mod"), join(sdkCopy, "go.sum")]) {
+    hash.update(`${basename(file)}\n`).update(existsSync(file) ? readFileSync(file) : "");
+  }
+  const cache = process.env.PULUMI_KMS_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "pulumi-huaweicloud-kms");
+  const stamp = join(cache, "go-modules", hash.digest("hex").slice(0, 16));
+  if (existsSync(stamp)) {
+    progress(`modules already downloaded (${stamp})`);
+    return;
+  }
+  const t = Date.now();
+  progress("go mod download (from the Go module proxy the first time)");
+  go(["mod", "download"], dir);
+  // The language host lists the whole module graph (go list -m all) to find plugins: every
+  // go.mod in it must be in the module cache too.
+  go(["list", "-m", "all"], dir, { ...process.env, GOFLAGS: "-mod=mod" });
+  progress(`  downloaded in ${String(Date.now() - t)} ms`);
+  mkdirSync(join(cache, "go-modules"), { recursive: true });
+  writeFileSync(stamp, `${new Date().toISOString()}\n`);
+}

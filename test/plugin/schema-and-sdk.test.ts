@@ -1,16 +1,20 @@
-// schema.json bound by the Pulumi CLI's own schema binder (schema.BindSpec, pkg v3.274.1) with no
-// diagnostics, and sdk/python exactly what python.GeneratePackage makes of it today. Both run the
-// Go tool scripts/gen-sdk through scripts/gen-sdk.sh, which builds it once into the cache
-// (seconds with the CLI's compile cache, about 2 minutes on 2 cores without).
+// schema.json bound by the Pulumi CLI's own schema binder (schema.BindSpec, pkg v3.277.0) with no
+// diagnostics, and sdk/python and sdk/go exactly what python.GeneratePackage and go.GeneratePackage
+// (plus the go.mod and go.sum that `go mod tidy` completes) make of it today; the Go SDK also passes
+// `go vet`. All run the Go tool scripts/gen-sdk through scripts/gen-sdk.sh, which builds it once
+// into the cache (seconds with the CLI's compile cache, about 2 minutes on 2 cores without). `go
+// vet` compiles the Pulumi Go SDK's packages the first time (about a minute on 2 cores, shared
+// with the Go example through Go's compile cache), then takes a second or two.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { sdkFiles } from "../../harness/python-venv.js";
+import { goImportPath, readPackageManifest } from "../../provider/engine/package-manifest.js";
 
 const root = resolve(__dirname, "../..");
-const REGENERATE = "npm run gen:sdk   (bash scripts/gen-sdk.sh), then commit sdk/python";
+const REGENERATE = "npm run gen:sdk   (bash scripts/gen-sdk.sh), then commit sdk/python and sdk/go";
 const tmp = mkdtempSync(join(tmpdir(), "kms-gen-sdk-"));
 
 function genSdk(args: string[]): { status: number | null; stderr: string } {
@@ -19,25 +23,54 @@ function genSdk(args: string[]): { status: number | null; stderr: string } {
 }
 
 
-describe("schema.json and the generated Python SDK", () => {
+/** Expects sdk/<sdk> to hold exactly the files of `generated`, byte for byte. */
+function expectCommitted(sdk: "python" | "go", generated: string): void {
+  const committed = join(root, "sdk", sdk);
+  const want = sdkFiles(generated);
+  expect(sdkFiles(committed), `sdk/${sdk} has other files than the generator writes; regenerate: ${REGENERATE}`).toEqual(want);
+  const differing = want.filter((f) => !readFileSync(join(generated, f)).equals(readFileSync(join(committed, f))));
+  expect(differing, `sdk/${sdk} differs from what schema.json generates; regenerate: ${REGENERATE}`).toEqual([]);
+}
+
+describe("schema.json and the generated Python and Go SDKs", () => {
+  const out = join(tmp, "sdk");
+  let run: { status: number | null; stderr: string } | undefined;
+  const generated = (): { status: number | null; stderr: string } => (run ??= genSdk(["--out", out]));
+
   afterAll(() => {
     rmSync(tmp, { recursive: true, force: true });
   });
 
   it("schema.json binds with schema.BindSpec without a diagnostic, and sdk/python is its generated SDK", () => {
-    const out = join(tmp, "python");
-    const run = genSdk(["--out", out]);
-    const diagnostics = run.stderr.split("\n").filter((l) => l.startsWith("bind diagnostic"));
-    expect(diagnostics, run.stderr).toEqual([]);
-    expect(run.status, run.stderr).toBe(0);
-    expect(run.stderr).toContain("bind diagnostics: none");
+    const { status, stderr } = generated();
+    const diagnostics = stderr.split("\n").filter((l) => l.startsWith("bind diagnostic"));
+    expect(diagnostics, stderr).toEqual([]);
+    expect(status, stderr).toBe(0);
+    expect(stderr).toContain("bind diagnostics: none");
+    expect(sdkFiles(join(out, "python"))).toContain("pulumi_huaweicloud_kms/key_rotation.py");
+    expectCommitted("python", join(out, "python"));
+  }, 300_000);
 
-    const committed = join(root, "sdk/python");
-    const want = sdkFiles(out);
-    expect(want).toContain("pulumi_huaweicloud_kms/key_rotation.py");
-    expect(sdkFiles(committed), `sdk/python has other files than the generator writes; regenerate: ${REGENERATE}`).toEqual(want);
-    const differing = want.filter((f) => !readFileSync(join(out, f)).equals(readFileSync(join(committed, f))));
-    expect(differing, `sdk/python differs from what schema.json generates; regenerate: ${REGENERATE}`).toEqual([]);
+  it("sdk/go is its generated Go SDK: a module named after language.go.importBasePath, on a served Pulumi Go SDK, that passes go vet", () => {
+    const { status, stderr } = generated();
+    expect(status, stderr).toBe(0);
+    const goOut = join(out, "go");
+    const schema = JSON.parse(readFileSync(join(root, "schema.json"), "utf8")) as { language: { go: { importBasePath: string } } };
+    const importPath = schema.language.go.importBasePath;
+    // package.json's publishing.goModule is the module; the package folder is inside it.
+    expect(importPath).toBe(goImportPath(readPackageManifest(root)));
+    const goMod = readFileSync(join(goOut, "go.mod"), "utf8");
+    expect(goMod).toContain(`module ${dirname(importPath)}\n`);
+    expect(goMod).toMatch(/^\tgithub\.com\/pulumi\/pulumi\/sdk\/v3 v3\.276\.0$/m);
+    expect(sdkFiles(goOut)).toEqual(expect.arrayContaining(["go.sum", "huaweicloudkms/keyRotation.go", "huaweicloudkms/listKeys.go", "huaweicloudkms/pulumi-plugin.json"]));
+    expectCommitted("go", goOut);
+
+    const vet = spawnSync("go", ["vet", "./..."], {
+      cwd: goOut,
+      encoding: "utf8",
+      env: { ...process.env, GOWORK: "off", GOFLAGS: "-mod=readonly", GOTOOLCHAIN: "local" },
+    });
+    expect(vet.status, `go vet ./... in the generated sdk/go:\n${vet.stdout}${vet.stderr}`).toBe(0);
   }, 300_000);
 
   it("a schema with mistakes fails the bind, listing each diagnostic", () => {

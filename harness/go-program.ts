@@ -7,13 +7,14 @@
 // downloaded here first, with the normal environment (once per go.mod/go.sum: a stamp in
 // ~/.cache/pulumi-huaweicloud-kms/go-modules, PULUMI_KMS_CACHE moves it), and the program is
 // compiled once offline, which fills Go's compile cache (about a minute the first time on 2 cores,
-// a second after). The CLI then runs with `goProgramEnv`: GOPROXY=off and the same GOMODCACHE and
+// a second after). The CLI then runs with `useGoProgram`: GOPROXY=off and the same GOMODCACHE and
 // GOCACHE, so each `pulumi` command compiles from the caches and never downloads.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
-import { basename, join, resolve } from "node:path";
+import { basename, delimiter, join, resolve } from "node:path";
+import { commandOnPath } from "./pulumi-env.js";
 
 const root = resolve(__dirname, "..");
 const sdkDir = join(root, "sdk/go");
@@ -51,14 +52,33 @@ function goModJson(dir: string): GoModJson {
   return JSON.parse(go(["mod", "edit", "-json"], dir)) as GoModJson;
 }
 
+interface GoEnv {
+  GOROOT: string;
+  GOMODCACHE: string;
+  GOCACHE: string;
+}
+
 /**
  * The Go environment of every `pulumi` command that runs the program: modules only from the
  * module cache (GOPROXY=off; -mod=mod lets go.mod be completed from it), Go's own caches shared
  * with the normal environment, and this Go toolchain (no toolchain download).
  */
-export function goProgramEnv(): Record<string, string> {
-  const caches = JSON.parse(go(["env", "-json", "GOMODCACHE", "GOCACHE"], root)) as { GOMODCACHE: string; GOCACHE: string };
-  return { GOFLAGS: "-mod=mod", GOPROXY: "off", GOWORK: "off", GOTOOLCHAIN: "local", GOMODCACHE: caches.GOMODCACHE, GOCACHE: caches.GOCACHE };
+function goProgramEnv(): Record<string, string> & GoEnv {
+  const env = JSON.parse(go(["env", "-json", "GOROOT", "GOMODCACHE", "GOCACHE"], root)) as GoEnv;
+  return { GOFLAGS: "-mod=mod", GOPROXY: "off", GOWORK: "off", GOTOOLCHAIN: "local", ...env };
+}
+
+/**
+ * Gives `envVars` (the object a workspace is given) the program's Go environment, and puts the Go
+ * toolchain's bin folder, which the language host runs `go` from, right after the CLI's on PATH: a
+ * sandbox without Node.js has only the CLI's and the system's folders there.
+ */
+export function useGoProgram(envVars: Record<string, string>, program: GoProgram): void {
+  Object.assign(envVars, program.env);
+  const goBin = join(program.env.GOROOT ?? "", "bin");
+  if (commandOnPath("node", goBin) !== undefined) throw new Error(`${goBin} holds node: it cannot go on a PATH without Node.js`);
+  const [cliBin = "", ...rest] = (envVars.PATH ?? "").split(delimiter);
+  envVars.PATH = [cliBin, goBin, ...rest].filter((d) => d !== "").join(delimiter);
 }
 
 /** Copies the Go program in `exampleDir` and sdk/go into a new temp folder and readies its modules. */

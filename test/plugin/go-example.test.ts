@@ -1,48 +1,57 @@
-// examples/go-rotation, a Pulumi Go program on the Go SDK generated into sdk/go, run by the real
-// CLI (and its Go language host, which compiles the program on each run) with the plugin provider
-// against the emulator: the examples' lifecycle (example-lifecycle.ts), then `pulumi import` of the
-// key into the program's stack and the program's listKeys output.
+// examples/go-rotation, a Pulumi Go program on the Go SDK generated into sdk/go, as a Go user runs
+// it with the release: the program and sdk/go copied into a fresh folder outside the repository
+// (its go.mod's replace pointing at the copy), the plugin installed from the release's archive
+// with `pulumi plugin install resource huaweicloud-kms <version> --file <archive>` and no
+// `packages:` path, no `node` on PATH. Through the real CLI (and its Go language host, which
+// compiles the program on each run) against the emulator: the examples' lifecycle
+// (example-lifecycle.ts), then `pulumi import` of the key into the program's stack (exit 0; the Go
+// host here cannot generate code, so --generate-code=false) and the program's listKeys output.
 //
-// The program and sdk/go are copied into a fresh folder outside the repository, their modules
-// downloaded and the program compiled once before the sandbox starts (harness/go-program.ts), so
-// the CLI compiles it offline from Go's caches.
+// The modules are downloaded and the program compiled once before the sandbox starts
+// (harness/go-program.ts), so the CLI compiles it offline from Go's caches.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prepareGoProgram, type GoProgram } from "../../harness/go-program.js";
-import { installedPackageDir } from "../../harness/installed-package.js";
+import { prepareGoProgram, useGoProgram, type GoProgram } from "../../harness/go-program.js";
 import { startKmsTestbed, takeCalls, type KmsTestbed } from "../../harness/kms-testbed.js";
+import { commandOnPath } from "../../harness/pulumi-env.js";
+import { installPluginArchive, releaseArtifacts, type ReleaseArtifacts } from "../../harness/release-artifacts.js";
+import { runCommand } from "../../harness/run-command.js";
+import { readPackageManifest } from "../../provider/engine/package-manifest.js";
 import { EXAMPLE_KEY, exampleLifecycle } from "./example-lifecycle.js";
 
 const root = resolve(__dirname, "../..");
 const TYPE = "huaweicloud-kms:index:KeyRotation";
 // Beside the example's key, so that listKeys has something to sort: one more key KMS lets rotate,
 // a disabled key and a Default Master Key, which it does not.
-const OTHER_KEY = "0d0466b0-e727-4d9c-b35d-f84bb474a380";
-const DISABLED_KEY = "0d0466b0-e727-4d9c-b35d-f84bb474a381";
-const DEFAULT_KEY = "0d0466b0-e727-4d9c-b35d-f84bb474a382";
+const OTHER_KEY = "0d0466b0-e727-4d9c-b35d-f84bb474a390";
+const DISABLED_KEY = "0d0466b0-e727-4d9c-b35d-f84bb474a391";
+const DEFAULT_KEY = "0d0466b0-e727-4d9c-b35d-f84bb474a392";
 
-/** The example's Pulumi.yaml without its `packages:` entry (a path into this repository), plus `plugin`. */
-function projectFile(example: string, plugin: string): string {
+/** The example's Pulumi.yaml without its `packages:` entry (a path into this repository) and the comment above it. */
+function withoutPackages(example: string): string {
   const text = readFileSync(join(example, "Pulumi.yaml"), "utf8");
-  const withoutPackages = text.replace(/^packages:\n(?:[ \t]+.*\n)*/m, "");
-  if (withoutPackages === text) throw new Error(`${example}/Pulumi.yaml has no packages: entry to replace`);
-  return `${withoutPackages}${plugin}`;
+  const yaml = text.replace(/^(?:#.*\n)*packages:\n(?:[ \t]+.*\n)*/m, "");
+  if (yaml === text || yaml.includes("../..")) throw new Error(`${example}/Pulumi.yaml: no packages: entry, or more paths into the repository:\n${yaml}`);
+  return yaml;
 }
 
-describe("examples/go-rotation (Go program, generated SDK, plugin provider)", () => {
+describe("examples/go-rotation from the release: a Go program on sdk/go, the plugin installed from its archive, no node on PATH", () => {
   const example = resolve(root, "examples/go-rotation");
+  let artifacts: ReleaseArtifacts;
   let program: GoProgram;
   let bed: KmsTestbed;
   let stack: Stack;
 
   beforeAll(async () => {
+    artifacts = await releaseArtifacts();
     program = prepareGoProgram(example);
-    writeFileSync(join(program.dir, "Pulumi.yaml"), projectFile(example, `packages:\n  huaweicloud-kms: ${installedPackageDir()}\n`));
-    bed = await startKmsTestbed();
+    writeFileSync(join(program.dir, "Pulumi.yaml"), withoutPackages(example));
+    bed = await startKmsTestbed({ nodeOnPath: false });
     // The same object the stack's workspace is given.
-    Object.assign(bed.envVars, program.env);
+    useGoProgram(bed.envVars, program);
+    await installPluginArchive(bed.envVars, artifacts.pluginArchive, artifacts.version);
     await bed.admin.putKey(EXAMPLE_KEY);
     await bed.admin.putKey(OTHER_KEY);
     await bed.admin.putKey(DISABLED_KEY, { keyState: "3" });
@@ -54,6 +63,18 @@ describe("examples/go-rotation (Go program, generated SDK, plugin provider)", ()
   afterAll(async () => {
     await bed.dispose();
     program.dispose();
+  });
+
+  it("the CLI's PATH has no node but has go; the plugin is the archive's; the program builds against the copy of sdk/go", async () => {
+    expect(commandOnPath("node", bed.envVars.PATH ?? "")).toBeUndefined();
+    expect(commandOnPath("go", bed.envVars.PATH ?? "")).toBe(join(program.env.GOROOT ?? "", "bin", "go"));
+    const plugins = await runCommand("pulumi", ["plugin", "ls", "--color", "never"], { env: bed.envVars });
+    expect(plugins.stdout).toMatch(new RegExp(`huaweicloud-kms\\s+resource\\s+${artifacts.version.replaceAll(".", "\\.")}`));
+    const sdk = await runCommand("go", ["list", "-m", "-f", "{{.Replace.Dir}}", readPackageManifest(root).publishing.goModule], {
+      cwd: program.dir,
+      env: bed.envVars,
+    });
+    expect(sdk.stdout.trim(), sdk.stderr).toBe(join(program.dir, "..", "sdk-go"));
   });
 
   // The program also calls listKeys on every run (one list-keys request, checked below); the

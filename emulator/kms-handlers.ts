@@ -172,7 +172,7 @@ function invalidState(key: AdminKey): Outcome {
 }
 
 function rotationStatus(key: AdminKey, loose: boolean): Record<string, unknown> {
-  // Never-rotated keys omit last_rotation_time (documented in README.md).
+  // Never-rotated keys omit last_rotation_time (documented in emulator/README.md).
   const last = key.lastRotationTime ?? undefined;
   if (loose) {
     return {

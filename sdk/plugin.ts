@@ -1,8 +1,8 @@
 /**
  * `KeyRotation` served by the plugin provider (`pulumi-resource-huaweicloud-kms`) instead of the
  * dynamic provider: `pulumi import` works, explicit provider resources work, and the state holds
- * no serialized provider. The program must point Pulumi at the plugin (see the README, "The
- * plugin provider").
+ * no serialized provider. The engine gets the plugin of this package's version from its download
+ * address, or from `pulumi plugin install --file` (docs/installation-configuration.md).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { keyRotationSpec } from "../provider/resources/key-rotation/spec.js";

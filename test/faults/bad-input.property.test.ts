@@ -22,7 +22,7 @@ const PROPERTIES = ["keyId", "enabled", "intervalDays", "adopt"] as const;
 type Property = (typeof PROPERTIES)[number];
 
 /**
- * An independent statement of the input rules (README / docs/kms-api.md), to judge check() against:
+ * An independent statement of the input rules (docs/key-rotation.md / docs/kms-api.md), to judge check() against:
  * the normalized value, "omit" (no value recorded), or "bad".
  */
 function oracle(property: Property, value: unknown): { value: unknown } | "omit" | "bad" {

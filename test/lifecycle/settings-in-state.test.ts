@@ -163,7 +163,7 @@ describe("settings in the state", () => {
     expect(backendFiles.length).toBeGreaterThan(0);
     expect(exported.includes(TEST_SECRET_KEY), "plain secret key in the export").toBe(false);
     expect(backendFiles.join("\n").includes(TEST_SECRET_KEY), "plain secret key in the backend's files").toBe(false);
-    expect(exported).toContain(TEST_ACCESS_KEY); // set without --secret: in clear, as the README says
+    expect(exported).toContain(TEST_ACCESS_KEY); // set without --secret: in clear, as docs/settings-in-state.md says
     await stack.destroy();
   });
 

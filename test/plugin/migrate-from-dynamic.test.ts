@@ -1,5 +1,5 @@
 // Moving a stack from the dynamic KeyRotation to the plugin provider without touching KMS,
-// through the real CLI against the emulator (README, "Moving a stack from the dynamic
+// through the real CLI against the emulator (docs/plugin-provider.md, "Moving a stack from the dynamic
 // KeyRotation to the plugin"): the program switches to the plugin class with an alias from the
 // old type, and the engine, seeing the same URNs under another default provider whose
 // DiffConfig asks for no replacement, keeps every rotation as it is (no create, no delete, so the

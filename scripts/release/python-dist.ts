@@ -91,8 +91,11 @@ export function buildPythonDist(options: {
     for (const file of sdkFiles(sdkDir)) cpSync(join(sdkDir, file), join(source, file));
     const started = Date.now();
     // Without isolation `build` uses the pinned tools of the build virtualenv instead of
-    // downloading setuptools again for every build.
-    runTool(python, ["-m", "build", "--no-isolation", "--outdir", dist, source], { env: { PYTHONDONTWRITEBYTECODE: "1" } });
+    // downloading setuptools again for every build. The wheel's file times are the SDK's last
+    // commit's, so the same SDK makes the same wheel, byte for byte (test virtualenvs are keyed by it).
+    const epoch = runTool("git", ["log", "-1", "--format=%ct", "--", "sdk/python"], { cwd: root }).trim();
+    const env: Record<string, string> = { PYTHONDONTWRITEBYTECODE: "1", ...(epoch === "" ? {} : { SOURCE_DATE_EPOCH: epoch }) };
+    runTool(python, ["-m", "build", "--no-isolation", "--outdir", dist, source], { env });
     const built = readdirSync(dist);
     const wheelName = built.find((f) => f.endsWith(".whl"));
     const sdistName = built.find((f) => f.endsWith(".tar.gz"));

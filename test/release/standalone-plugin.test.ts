@@ -1,7 +1,8 @@
 // The standalone plugin archive (scripts/release/plugin-archive.ts), as the CLI installs it: one
 // executable at the root of the .tar.gz, unpacked into an empty folder and started with no `node`
 // on PATH, answering the engine's first calls over gRPC with package.json's version and
-// schema.json. The archive is built once per content into the cache (plugin-archive-cache.ts).
+// schema.json. The archive is the release's (scripts/release.ts), which the suite builds once per
+// content and shares with the install tests (harness/release-artifacts.ts).
 import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
@@ -11,9 +12,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } f
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { releaseArtifacts } from "../../harness/release-artifacts.js";
 import { pluginArchiveName } from "../../scripts/release/plugin-archive.js";
-import type { PluginArchive } from "../../scripts/release/plugin-archive.js";
-import { cachedPluginArchive } from "../../scripts/release/plugin-archive-cache.js";
 
 const root = resolve(__dirname, "../..");
 const EXECUTABLE = "pulumi-resource-huaweicloud-kms";
@@ -63,17 +63,15 @@ describe("the standalone plugin archive", () => {
   // A PATH that holds no `node`: an empty folder (on this machine /usr/bin has Node 20).
   const emptyBin = join(tmp, "bin");
   const env = { PATH: emptyBin, HOME: home, TMPDIR: scratch };
-  let built: PluginArchive;
+  let archive: string;
   let child: ChildProcess | undefined;
   let stderr = "";
   let client: ResourceProviderClient;
 
   beforeAll(async () => {
     for (const dir of [unpacked, work, home, scratch, emptyBin]) mkdirSync(dir);
-    built = await cachedPluginArchive(root, (line) => {
-      console.log(`[standalone-plugin] ${line}`);
-    });
-    const untar = run("tar", ["-xzf", built.archive, "-C", unpacked]);
+    archive = (await releaseArtifacts()).pluginArchive;
+    const untar = run("tar", ["-xzf", archive, "-C", unpacked]);
     expect(untar.status, untar.stderr).toBe(0);
     child = spawn(join(unpacked, EXECUTABLE), [], { cwd: work, env, stdio: ["ignore", "pipe", "pipe"] });
     child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
@@ -88,8 +86,8 @@ describe("the standalone plugin archive", () => {
   });
 
   it("is named as the CLI asks for it and holds only the executable, mode 0755", () => {
-    expect(basename(built.archive)).toBe(pluginArchiveName(manifest.version, "linux", "amd64"));
-    const listing = run("tar", ["-tvzf", built.archive]);
+    expect(basename(archive)).toBe(pluginArchiveName(manifest.version, "linux", "amd64"));
+    const listing = run("tar", ["-tvzf", archive]);
     expect(listing.status, listing.stderr).toBe(0);
     const entries = listing.stdout.trim().split("\n");
     expect(entries).toHaveLength(1);

@@ -11,7 +11,7 @@
 // The Python SDK and the plugin name the download URL of package.json's `publishing`, where the
 // CLI fetches the plugin archive from.
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { readPackageManifest } from "../provider/engine/package-manifest.js";
 import type { Progress } from "./release/command.js";
@@ -45,8 +45,9 @@ async function main(): Promise<void> {
   progress("the plugin: one standalone executable, archived");
   const plugin = await buildPluginArchive({ root, outDir, version, progress });
   progress(`  the executable is ${humanSize(plugin.executableBytes)}, ${humanSize(plugin.bytes)} archived`);
-  // The archive holds the executable: its work folder (the executable, the blob) is not an artifact.
-  rmSync(dirname(dirname(plugin.executable)), { recursive: true, force: true });
+  // The archive holds the executable: the work folder it was built in (with the blob) is not an artifact.
+  const work = join(outDir, ".plugin-build");
+  if (plugin.executable.startsWith(`${work}/`)) rmSync(work, { recursive: true, force: true });
   const schema = copySchema({ root, outDir, version, pluginDownloadURL, progress });
 
   progress(`done in ${((Date.now() - started) / 1000).toFixed(1)} s:`);

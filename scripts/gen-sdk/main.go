@@ -33,9 +33,10 @@ import (
 const tool = "pulumi-huaweicloud-kms gen-sdk"
 
 // goSdkVersion is the github.com/pulumi/pulumi/sdk/v3 release the Go SDK requires: one the Go
-// module proxy serves (the SDK module's newer releases are not all served), and the one Go
-// programs using this SDK build against.
-const goSdkVersion = "v3.276.0"
+// module proxy serves (not every release is), the CLI's own (scripts/pulumi-cli.sh), so that Go
+// programs using this SDK build from modules and compiled packages the CLI build left in Go's
+// caches.
+const goSdkVersion = "v3.277.0"
 
 // noLoader refuses every other package: this schema references none.
 type noLoader struct{}

@@ -4,7 +4,7 @@
 //
 // The release is built once per content, not once per test run: in the cache's release/<hash>/
 // (PULUMI_KMS_CACHE moves it), where <hash> covers every input of the release: the sources and
-// files of the repository that git sees (tests, benchmarks and examples left out), the built
+// files of the repository that git sees (tests and benchmarks left out), the built
 // dist/ and package-lock.json (the dependencies and the Node.js binary the plugin is made of).
 // A change to any of them builds a new release (about 35 s on 2 cores); otherwise the suite
 // reuses it (a hash of about 1 MB, milliseconds). Test files running in parallel wait on a lock
@@ -34,8 +34,8 @@ import { kmsCacheDir } from "./cache-dir.js";
 import { runCommand, type CommandResult } from "./run-command.js";
 
 const root = resolve(__dirname, "..");
-/** Folders whose files go into no artifact: editing a test does not make a new release. */
-const NOT_RELEASED = /^(test|bench|examples)\//;
+/** Folders whose files go into no artifact: editing a test does not make a new release (examples/ ships in the npm package). */
+const NOT_RELEASED = /^(test|bench)\//;
 const COMPLETE = ".complete";
 /** Releases kept in the cache (each about 43 MB); older ones are removed when one is built. */
 const KEEP = 3;

@@ -13,8 +13,9 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { basename, delimiter, join, resolve } from "node:path";
+import { kmsCacheDir } from "./cache-dir.js";
 import { commandOnPath } from "./pulumi-env.js";
 
 const root = resolve(__dirname, "..");
@@ -130,8 +131,7 @@ function downloadModules(dir: string, sdkCopy: string): void {
   for (const file of [join(dir, "go.mod"), join(dir, "go.sum"), join(sdkCopy, "go.mod"), join(sdkCopy, "go.sum")]) {
     hash.update(`${basename(file)}\n`).update(existsSync(file) ? readFileSync(file) : "");
   }
-  const cache = process.env.PULUMI_KMS_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "pulumi-huaweicloud-kms");
-  const stamp = join(cache, "go-modules", hash.digest("hex").slice(0, 16));
+  const stamp = kmsCacheDir("go-modules", hash.digest("hex").slice(0, 16));
   if (existsSync(stamp)) {
     progress(`modules already downloaded (${stamp})`);
     return;
@@ -143,6 +143,6 @@ function downloadModules(dir: string, sdkCopy: string): void {
   // go.mod in it must be in the module cache too.
   go(["list", "-m", "all"], dir, { ...process.env, GOFLAGS: "-mod=mod" });
   progress(`  downloaded in ${String(Date.now() - t)} ms`);
-  mkdirSync(join(cache, "go-modules"), { recursive: true });
+  mkdirSync(kmsCacheDir("go-modules"), { recursive: true });
   writeFileSync(stamp, `${new Date().toISOString()}\n`);
 }

@@ -19,6 +19,7 @@ import { commandOnPath } from "../../harness/pulumi-env.js";
 import { installPluginArchive, releaseArtifacts, type ReleaseArtifacts } from "../../harness/release-artifacts.js";
 import { runCommand, type CommandResult } from "../../harness/run-command.js";
 import { readPackageManifest } from "../../provider/engine/package-manifest.js";
+import { withoutPackages } from "../install/user-project.js";
 import { EXAMPLE_KEY, exampleLifecycle, IMPORTED_KEY } from "./example-lifecycle.js";
 
 const root = resolve(__dirname, "../..");
@@ -26,14 +27,6 @@ const root = resolve(__dirname, "../..");
 // sort: a disabled key and a Default Master Key, which KMS does not let rotate.
 const DISABLED_KEY = "0d0466b0-e727-4d9c-b35d-f84bb474a391";
 const DEFAULT_KEY = "0d0466b0-e727-4d9c-b35d-f84bb474a392";
-
-/** The example's Pulumi.yaml without its `packages:` entry (a path into this repository) and the comment above it. */
-function withoutPackages(example: string): string {
-  const text = readFileSync(join(example, "Pulumi.yaml"), "utf8");
-  const yaml = text.replace(/^(?:#.*\n)*packages:\n(?:[ \t]+.*\n)*/m, "");
-  if (yaml === text || yaml.includes("../..")) throw new Error(`${example}/Pulumi.yaml: no packages: entry, or more paths into the repository:\n${yaml}`);
-  return yaml;
-}
 
 describe("examples/go-rotation from the release: a Go program on sdk/go, the plugin installed from its archive, no node on PATH", () => {
   const example = resolve(root, "examples/go-rotation");
@@ -46,7 +39,10 @@ describe("examples/go-rotation from the release: a Go program on sdk/go, the plu
   beforeAll(async () => {
     artifacts = await releaseArtifacts();
     program = prepareGoProgram(example);
-    writeFileSync(join(program.dir, "Pulumi.yaml"), withoutPackages(example));
+    // As a user's project has it: no `packages:` path into this repository.
+    const yaml = withoutPackages(readFileSync(join(example, "Pulumi.yaml"), "utf8"));
+    if (yaml.includes("../..")) throw new Error(`examples/go-rotation/Pulumi.yaml still points into the repository:\n${yaml}`);
+    writeFileSync(join(program.dir, "Pulumi.yaml"), yaml);
     bed = await startKmsTestbed({ nodeOnPath: false });
     // The same object the stack's workspace is given.
     useGoProgram(bed.envVars, program);

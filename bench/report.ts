@@ -63,8 +63,10 @@ export interface BenchReport {
 export const STATE_TARGET_BYTES = 2048;
 export const UP_RATIO_TARGET: Readonly<Record<number, number>> = { 0: 1.15, 50: 1.3 };
 export const THROTTLED_RATIO_TARGET = 1.2;
-/** The plugin provider's process, from spawn to the printed port. */
+/** The plugin provider's process (the standalone executable), from spawn to the printed port. */
 export const PLUGIN_START_TARGET_MS = 300;
+/** The standalone plugin's `up` at 0 ms against the no-op floor. */
+export const PLUGIN_UP_FLOOR_TARGET = 1.0;
 
 function pluginTables(p: PluginFigure, dynamicState: number | undefined): string {
   const api = p.apiCalls.rows.map((r) => [r.operation, `${r.reads}`, `${r.mutating}`, `${r.minMutating}`, verdict(r.pass)]);
@@ -73,6 +75,9 @@ function pluginTables(p: PluginFigure, dynamicState: number | undefined): string
     `dynamic ${seconds(up.dynamicMs)} s (${round(up.dynamicMs / up.floorMs, 2)}×), plugin ${seconds(up.pluginMs)} s ` +
     `(${round(up.pluginMs / up.floorMs, 2)}× the floor, ${round(up.pluginMs / up.dynamicMs, 2)}× the dynamic provider).`;
   return [
+    `The plugin is the standalone executable of ${p.archive.name}: ${mib(p.archive.bytes)} MiB, the executable ${mib(p.archive.executableBytes)} MiB ` +
+      `(built in ${p.archive.buildSeconds} s); the CLI ran it ${p.pluginProcesses.processes} times, peak RSS ${mib(p.pluginProcesses.peakRssBytes)} MiB.`,
+    "",
     `KMS calls per resource through the plugin (${p.apiCalls.keysPerGroup} keys per group; the dynamic provider's are figure 1):`,
     "",
     table(["operation", "reads", "mutating", "min mutating", "result"], api),
@@ -82,8 +87,8 @@ function pluginTables(p: PluginFigure, dynamicState: number | undefined): string
     `State per resource: plugin ${p.stateBytesPerResource.plugin} B (no serialized provider)` +
       `${dynamicState === undefined ? "" : `, dynamic ${dynamicState} B`}.`,
     "",
-    `Plugin start-up, spawn to printed port: median ${p.startUp.medianMs} ms (${p.startUp.samples.join(", ")} ms); ` +
-      `a bare \`node\` start takes ${p.startUp.bareNodeMs} ms of it.`,
+    `Plugin start-up, spawn to printed port: standalone median ${p.startUp.medianMs} ms (${p.startUp.samples.join(", ")} ms), ` +
+      `Node-script plugin median ${p.scriptStartUp.medianMs} ms (${p.scriptStartUp.samples.join(", ")} ms); a bare \`node\` start takes ${p.startUp.bareNodeMs} ms.`,
   ].join("\n");
 }
 
@@ -250,6 +255,14 @@ export function judge(report: BenchReport): void {
       targets.push({ figure: "6 plugin calls", target: `${row.operation}: ${row.target}`, measured: `${row.reads} read + ${row.mutating} mutating per resource`, pass: row.pass });
     }
     for (const up of p.up) {
+      if (up.latencyMs === 0) {
+        targets.push({
+          figure: "6 plugin up",
+          target: `up of N=${up.n} at 0 ms ≤ ${PLUGIN_UP_FLOOR_TARGET}× the floor`,
+          measured: `${round(up.pluginMs / up.floorMs, 2)}× (${seconds(up.pluginMs)} s vs ${seconds(up.floorMs)} s)`,
+          pass: up.pluginMs <= PLUGIN_UP_FLOOR_TARGET * up.floorMs,
+        });
+      }
       targets.push({
         figure: "6 plugin up",
         target: `up of N=${up.n} at ${up.latencyMs} ms no slower than the dynamic provider`,
@@ -273,8 +286,8 @@ export function judge(report: BenchReport): void {
     });
     targets.push({
       figure: "6 plugin start-up",
-      target: `spawn to port ≤ ${PLUGIN_START_TARGET_MS} ms`,
-      measured: `${p.startUp.medianMs} ms (bare node ${p.startUp.bareNodeMs} ms)`,
+      target: `standalone plugin: spawn to port ≤ ${PLUGIN_START_TARGET_MS} ms`,
+      measured: `${p.startUp.medianMs} ms (Node-script plugin ${p.scriptStartUp.medianMs} ms, bare node ${p.startUp.bareNodeMs} ms)`,
       pass: p.startUp.medianMs <= PLUGIN_START_TARGET_MS,
     });
   }

@@ -3,11 +3,11 @@
 // names. Both vehicles are started with the engine's address as their first argument; the plugin
 // gets each call's URN from the engine, the dynamic provider from the SDK while PULUMI_KMS_DEBUG is
 // set (see dynamic/forwarded-options.ts).
-import { createRequire } from "node:module";
-import type * as EngineGrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
-import type * as EnginePb from "@pulumi/pulumi/proto/engine_pb";
-
-type Grpc = typeof import("@grpc/grpc-js");
+// Static imports, so that the standalone plugin's bundle holds them; @grpc/grpc-js is the same
+// copy as @pulumi/pulumi's (package.json asks for it with the SDK's own range, so npm dedupes it).
+import * as grpc from "@grpc/grpc-js";
+import * as EngineGrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
+import * as EnginePb from "@pulumi/pulumi/proto/engine_pb";
 
 interface EngineLog {
   client: EngineGrpc.EngineClient;
@@ -30,12 +30,7 @@ function engineLog(): EngineLog | null {
   if (engine !== undefined) return engine;
   const address = engineAddress;
   if (address === undefined || address === "") return (engine = null);
-  // Resolved from @pulumi/pulumi, whose own gRPC and generated stubs the engine speaks to.
-  const fromPulumi = createRequire(require.resolve("@pulumi/pulumi"));
-  const grpc = fromPulumi("@grpc/grpc-js") as Grpc;
-  const grpcPb = fromPulumi("./proto/engine_grpc_pb") as typeof EngineGrpc;
-  const pb = fromPulumi("./proto/engine_pb") as typeof EnginePb;
-  engine = { client: new grpcPb.EngineClient(address, grpc.credentials.createInsecure()), pb };
+  engine = { client: new EngineGrpc.EngineClient(address, grpc.credentials.createInsecure()), pb: EnginePb };
   return engine;
 }
 

@@ -146,7 +146,8 @@ export async function buildPluginArchive(options: PluginArchiveOptions): Promise
   progress(`plugin archive: Node.js ${node.version} from ${node.path}`);
   const bundleFile = join(work, "plugin.js");
   const bundle = await step(progress, `bundle of ${PLUGIN_ENTRY}`, () => bundlePlugin(root, bundleFile), (b) => mb(b.bytes));
-  for (const warning of bundle.warnings) progress(`plugin archive: bundle warning: ${warning}`);
+  // A warning is a require the bundler could not follow: inside the executable it would throw.
+  if (bundle.warnings.length > 0) throw new Error(`the plugin bundle has warnings:\n${bundle.warnings.join("\n")}`);
 
   const blob = join(work, "sea-prep.blob");
   const seaConfig = {

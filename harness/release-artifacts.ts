@@ -35,7 +35,7 @@ import { runCommand, type CommandResult } from "./run-command.js";
 
 const root = resolve(__dirname, "..");
 /** Folders whose files go into no artifact: editing a test does not make a new release (examples/ ships in the npm package). */
-const NOT_RELEASED = /^(test|bench)\//;
+const NOT_RELEASED = /^(test|bench|harness)\//;
 const COMPLETE = ".complete";
 /** Releases kept in the cache (each about 43 MB); older ones are removed when one is built. */
 const KEEP = 3;

@@ -19,8 +19,8 @@ import { commandOnPath } from "../../harness/pulumi-env.js";
 import { installPluginArchive, releaseArtifacts, type ReleaseArtifacts } from "../../harness/release-artifacts.js";
 import { runCommand, type CommandResult } from "../../harness/run-command.js";
 import { readPackageManifest } from "../../provider/engine/package-manifest.js";
-import { withoutPackages } from "../install/user-project.js";
-import { EXAMPLE_KEY, exampleLifecycle, IMPORTED_KEY } from "./example-lifecycle.js";
+import { withoutPackages } from "./user-project.js";
+import { EXAMPLE_KEY, exampleLifecycle, IMPORTED_KEY } from "../plugin/example-lifecycle.js";
 
 const root = resolve(__dirname, "../..");
 // Beside the example's key and the one the lifecycle imports, so that listKeys has something to

@@ -10,6 +10,7 @@ import { buildReport, exitCodeOf, plural, renderJson, renderSummary, renderTable
 import { buildImportFile, renderImportFile } from "../../discovery/import-file.js";
 import { takeInventory } from "../../discovery/key-inventory.js";
 import { policyFileOf } from "../../discovery/policy-file.js";
+import { PLUGIN_DOWNLOAD_URL, PLUGIN_VERSION } from "../../engine/plugin-package.js";
 import { KmsApiError } from "../../kms/kms-api-error.js";
 import { KmsClient, type KmsClientOptions } from "../../kms/kms-client.js";
 import { CliUsageError, DISCOVER_USAGE, parseDiscoverArgs, SETTING_FLAGS, type DiscoverOptions } from "./discover-options.js";
@@ -139,7 +140,7 @@ export async function runDiscover(argv: readonly string[], io: DiscoverIo): Prom
 
   const write = io.writeFile ?? writeWhole;
   const files: [flag: string, path: string | undefined, text: () => string, what: string][] = [
-    ["--import-file", options.importFile, () => renderImportFile(buildImportFile(report.keys)), "for pulumi import --file"],
+    ["--import-file", options.importFile, () => renderImportFile(buildImportFile(report.keys, { version: PLUGIN_VERSION, pluginDownloadUrl: PLUGIN_DOWNLOAD_URL })), "for pulumi import --file"],
     ["--policy-file", options.policyFile, () => policyFileOf(report), "as a rotation policy"],
   ];
   const covered = report.keys.filter((k) => k.rotatable).length;

@@ -68,4 +68,16 @@ describe("YAML from the release: the plugin installed from its archive, no `pack
       },
     },
   });
+
+  it("with PULUMI_KMS_DEBUG=1 the standalone plugin logs each KMS call under its resource, credentials redacted", async () => {
+    // The debug log speaks to the engine over gRPC from inside the single executable.
+    const preview = await runCommand("pulumi", ["preview", "--non-interactive", "--color", "never", "--stack", stack.name], {
+      cwd: project,
+      env: { ...bed.envVars, PULUMI_KMS_DEBUG: "1" },
+    });
+    expect(preview.stderr).toBe("");
+    expect(preview.code).toBe(0);
+    expect(preview.stdout).toMatch(new RegExp(`kms describe-key key=${EXAMPLE_KEY} status=200 attempt=1/\\d+`));
+    expect(preview.stdout).not.toContain(bed.envVars.HW_SECRET_KEY ?? "no secret key set");
+  });
 });

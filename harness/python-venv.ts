@@ -58,8 +58,54 @@ export function pythonVenv(): string {
     progress(`using the cached virtualenv ${venv}`);
     return bin;
   }
-  rmSync(venv, { recursive: true, force: true });
+  // Test files run in parallel: one makes the virtualenv, the others wait for it.
   mkdirSync(join(cache, "python-venv"), { recursive: true });
+  const release = holdLock(`${venv}.lock`);
+  try {
+    if (existsSync(stamp)) {
+      progress(`using the virtualenv another test file made: ${venv}`);
+      return bin;
+    }
+    makeVenv(python, pythonVersion, venv);
+  } finally {
+    release();
+  }
+  return bin;
+}
+
+/** Waits (synchronously: callers are synchronous) for the lock file, breaking it if its holder is gone. */
+function holdLock(lock: string): () => void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  const started = Date.now();
+  for (;;) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: "wx" });
+      return () => {
+        rmSync(lock, { force: true });
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
+    const holder = Number.parseInt(readFileSync(lock, { encoding: "utf8", flag: "r" }) || "0", 10);
+    if (holder > 0 && !alive(holder)) rmSync(lock, { force: true });
+    else if (Date.now() - started > 10 * 60_000) throw new Error(`waited 10 minutes for ${lock}; remove it if no virtualenv is being made`);
+    else Atomics.wait(pause, 0, 0, 500);
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function makeVenv(python: string, pythonVersion: string, venv: string): void {
+  const bin = join(venv, "bin");
+  const stamp = join(venv, ".complete");
+  rmSync(venv, { recursive: true, force: true });
   let t = Date.now();
   progress(`creating a virtualenv (${pythonVersion.split(" ")[0] ?? python}) in ${venv}`);
   run(python, ["-m", "venv", venv]);
@@ -78,7 +124,6 @@ export function pythonVenv(): string {
   const check = run(join(bin, "python"), ["-c", "import pulumi, pulumi_huaweicloud_kms; print(pulumi.__file__)"]).trim();
   if (!check.startsWith(venv)) throw new Error(`the virtualenv's python imports pulumi from ${check}, not from ${venv}`);
   writeFileSync(stamp, `pulumi==${PULUMI_PYPI_VERSION}\n${pythonVersion}\n`);
-  return bin;
 }
 
 /**

@@ -53,7 +53,7 @@ if [ ! -x "$tool" ]; then
   if [ ! -x "$tool" ]; then
     start=$SECONDS
     log "building the tool into $dir (seconds with the CLI's compile cache, about 2 minutes without; modules: $(go env GOMODCACHE))"
-    (cd "$src" && GOWORK=off GOFLAGS="-mod=readonly -buildvcs=false" CGO_ENABLED=0 nice -n 19 \
+    (cd "$src" && GOGC=400 GOWORK=off GOFLAGS="-mod=readonly -buildvcs=false" CGO_ENABLED=0 nice -n 19 \
       go build -trimpath -tags osusergo,grpcnotrace -ldflags "-s -w" -o "$tool.tmp" .) \
       || die "go build failed in $src"
     mv -f "$tool.tmp" "$tool"

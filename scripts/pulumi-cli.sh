@@ -234,7 +234,8 @@ download_all() { # download_all DIR: tidy and download every module, counting th
 }
 
 gobuild() { # gobuild DIR OUT LDFLAGS PACKAGE
-  cd "$1" && GOWORK=off GOFLAGS=-mod=mod CGO_ENABLED=0 nice -n 19 go build -v -trimpath -tags osusergo,grpcnotrace \
+  # GOGC=400: the compiler collects garbage less often (more memory per compile, less time on 2 cores).
+  cd "$1" && GOGC=400 GOWORK=off GOFLAGS=-mod=mod CGO_ENABLED=0 nice -n 19 go build -v -trimpath -tags osusergo,grpcnotrace \
     -ldflags "-s -w $3" -o "$2" "$4"
 }
 

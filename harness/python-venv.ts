@@ -6,8 +6,10 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
+import { kmsCacheDir } from "./cache-dir.js";
+import { tryLock } from "./file-lock.js";
 
 export const PULUMI_PYPI_VERSION = "3.272.0"; // the SDK asks for pulumi>=3.269.0,<4.0.0
 const root = resolve(__dirname, "..");
@@ -50,7 +52,7 @@ export function pythonVenv(): string {
   const pythonVersion = run(python, ["-c", "import sys; print(sys.version)"]).trim();
   const hash = createHash("sha256").update(`${pythonVersion}\npulumi==${PULUMI_PYPI_VERSION}\n`);
   for (const file of sdkFiles(sdkDir)) hash.update(`${file}\n`).update(readFileSync(join(sdkDir, file)));
-  const cache = process.env.PULUMI_KMS_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "pulumi-huaweicloud-kms");
+  const cache = kmsCacheDir();
   const venv = join(cache, "python-venv", hash.digest("hex").slice(0, 16));
   const bin = join(venv, "bin");
   const stamp = join(venv, ".complete");
@@ -73,33 +75,17 @@ export function pythonVenv(): string {
   return bin;
 }
 
-/** Waits (synchronously: callers are synchronous) for the lock file, breaking it if its holder is gone. */
+/** Waits (synchronously: callers are synchronous) for the lock file. */
 function holdLock(lock: string): () => void {
   const pause = new Int32Array(new SharedArrayBuffer(4));
   const started = Date.now();
-  for (;;) {
-    try {
-      writeFileSync(lock, String(process.pid), { flag: "wx" });
-      return () => {
-        rmSync(lock, { force: true });
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-    }
-    const holder = Number.parseInt(readFileSync(lock, { encoding: "utf8", flag: "r" }) || "0", 10);
-    if (holder > 0 && !alive(holder)) rmSync(lock, { force: true });
-    else if (Date.now() - started > 10 * 60_000) throw new Error(`waited 10 minutes for ${lock}; remove it if no virtualenv is being made`);
-    else Atomics.wait(pause, 0, 0, 500);
+  while (!tryLock(lock)) {
+    if (Date.now() - started > 10 * 60_000) throw new Error(`waited 10 minutes for ${lock}; remove it if no virtualenv is being made`);
+    Atomics.wait(pause, 0, 0, 500);
   }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return () => {
+    rmSync(lock, { force: true });
+  };
 }
 
 function makeVenv(python: string, pythonVersion: string, venv: string): void {

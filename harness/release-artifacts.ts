@@ -12,11 +12,9 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
-  closeSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
-  openSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -31,6 +29,7 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { readPackageManifest } from "../provider/engine/package-manifest.js";
 import { pluginArchiveName, pulumiPlatform } from "../scripts/release/plugin-archive.js";
 import { kmsCacheDir } from "./cache-dir.js";
+import { tryLock } from "./file-lock.js";
 import { runCommand, type CommandResult } from "./run-command.js";
 
 const root = resolve(__dirname, "..");
@@ -99,33 +98,6 @@ function artifactsIn(dir: string): ReleaseArtifacts {
   };
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/** Takes the lock file, or returns false while a live process holds it (a dead holder's lock is broken). */
-function tryLock(lock: string): boolean {
-  try {
-    const fd = openSync(lock, "wx");
-    writeFileSync(fd, `${String(process.pid)}\n`);
-    closeSync(fd);
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-  }
-  const holder = Number.parseInt(existsSync(lock) ? readFileSync(lock, "utf8") : "", 10);
-  // An empty file is a lock being written this instant: alive.
-  if (Number.isNaN(holder) || processAlive(holder)) return false;
-  progress(`breaking the lock of process ${String(holder)}, which is gone`);
-  rmSync(lock, { force: true });
-  return tryLock(lock);
-}
-
 /** Runs scripts/release.ts into `outDir` with this process's Node (22), its progress passed on. */
 async function runRelease(outDir: string): Promise<void> {
   const tsx = join(root, "node_modules", "tsx", "dist", "cli.mjs");
@@ -169,6 +141,9 @@ async function buildOrReuse(): Promise<ReleaseArtifacts> {
   mkdirSync(base, { recursive: true });
   let waitingSince: number | undefined;
   let reported = 0;
+  const brokenLock = (holder: number): void => {
+    progress(`breaking the lock of process ${String(holder)}, which is gone`);
+  };
   for (;;) {
     if (existsSync(stamp)) {
       const now = new Date();
@@ -176,7 +151,7 @@ async function buildOrReuse(): Promise<ReleaseArtifacts> {
       progress(`reusing the release of these sources in ${dir} (${readFileSync(stamp, "utf8").trim()})`);
       return artifactsIn(dir);
     }
-    if (tryLock(lock)) {
+    if (tryLock(lock, brokenLock)) {
       try {
         // Another process may have finished it between the check and the lock.
         if (existsSync(stamp)) continue;

@@ -51,6 +51,26 @@ export const KmsErrorCode = {
   RSA: "KMS.0324",
   /** 400: other asymmetric keys cannot rotate. */
   Asymmetric: "KMS.0325",
+  /** 400: a tag operation was given an empty tag list. */
+  TagListEmpty: "KMS.0401",
+  /** 400: a tag value holds a character KMS refuses. */
+  InvalidTagValue: "KMS.0405",
+  /** 400: a tag key is empty or holds a character KMS refuses. */
+  InvalidTagKey: "KMS.0406",
+  /** 400: a tag list is longer than allowed. */
+  TagListLength: "KMS.0407",
+  /** 400: the key would carry more tags than allowed (10). */
+  TooManyTags: "KMS.0409",
+  /** 400: a tag value is longer than 43 characters. */
+  TagValueTooLong: "KMS.0410",
+  /** 400: a tag key is longer than 36 characters. */
+  TagKeyTooLong: "KMS.0411",
+  /** 400: a filter's tag key list is longer than allowed. */
+  TagKeyListLength: "KMS.0412",
+  /** 400: a filter's tag value list is longer than allowed. */
+  TagValueListLength: "KMS.0413",
+  /** 400: a listing's offset is below 0. */
+  InvalidOffset: "KMS.0417",
   /** 400: rotation is not disabled, i.e. already enabled. */
   RotationAlreadyEnabled: "KMS.2901",
   /** 400: invalid `rotation_interval`. */

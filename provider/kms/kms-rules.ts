@@ -22,7 +22,11 @@ export const KeyState = {
 } as const;
 export type KeyState = (typeof KeyState)[keyof typeof KeyState];
 
-/** KMS operations this project uses; each is `POST /v1.0/{project_id}/kms/<operation>`. */
+/**
+ * KMS operations this project knows. The first eight are `POST /v1.0/{project_id}/kms/<operation>`;
+ * the tag operations (named after Huawei's SDK: ShowKmsTags, CreateKmsTag, BatchCreateKmsTags,
+ * DeleteTag, ListKmsTags, ListKmsByTags) have their own methods and paths (kms-routes.ts).
+ */
 export const KMS_OPERATIONS = [
   "enable-key-rotation",
   "disable-key-rotation",
@@ -32,6 +36,12 @@ export const KMS_OPERATIONS = [
   "enable-key",
   "disable-key",
   "list-keys",
+  "show-kms-tags",
+  "create-kms-tag",
+  "batch-create-kms-tags",
+  "delete-tag",
+  "list-kms-tags",
+  "list-kms-by-tags",
 ] as const;
 export type KmsOperation = (typeof KMS_OPERATIONS)[number];
 
@@ -60,3 +70,16 @@ export const LISTABLE_KEY_STATES = ["1", "2", "3", "4", "5"] as const;
 /** The page size list-keys is asked for unless told otherwise; and the largest it accepts here. */
 export const DEFAULT_LIST_PAGE_SIZE = 1000;
 export const MAX_LIST_PAGE_SIZE = 1000;
+
+/** Key tags (docs/kms-api.md, "Key tags"): at most this many per key. */
+export const MAX_TAGS_PER_KEY = 10;
+/** A tag key is 1 to 36 characters. */
+export const MAX_TAG_KEY_LENGTH = 36;
+/** A tag value is 0 to 43 characters. */
+export const MAX_TAG_VALUE_LENGTH = 43;
+/** Characters neither a tag key nor a tag value may hold: ASCII 0-31 and `* < > \ =`. */
+export const TAG_FORBIDDEN_CHARACTERS = /[\u0000-\u001f*<>\\=]/;
+/** The largest page list-kms-by-tags (resource_instances/action) answers. */
+export const MAX_TAG_FILTER_LIMIT = 1000;
+/** The page list-kms-by-tags answers when `limit` is left out. */
+export const DEFAULT_TAG_FILTER_LIMIT = 10;

@@ -216,7 +216,25 @@ function ok(body: Record<string, unknown> = {}): Outcome {
   return { ok: true, body };
 }
 
-function apply(state: KmsState, key: AdminKey, op: Exclude<KmsOperation, "list-keys">, interval: number | undefined, opts: HandlerOptions): Outcome {
+/** Operations that name their key in the body (everything but list-keys and the tag operations). */
+type BodyKeyOperation = Exclude<KmsOperation, "list-keys" | TagOperation>;
+
+/** The tag operations (kms-routes.ts): their key id, if any, comes from the path. */
+const TAG_OPERATIONS = [
+  "show-kms-tags",
+  "create-kms-tag",
+  "batch-create-kms-tags",
+  "delete-tag",
+  "list-kms-tags",
+  "list-kms-by-tags",
+] as const satisfies readonly KmsOperation[];
+type TagOperation = (typeof TAG_OPERATIONS)[number];
+
+function isTagOperation(op: KmsOperation): op is TagOperation {
+  return (TAG_OPERATIONS as readonly string[]).includes(op);
+}
+
+function apply(state: KmsState, key: AdminKey, op: BodyKeyOperation, interval: number | undefined, opts: HandlerOptions): Outcome {
   switch (op) {
     case "describe-key":
       return ok({ key_info: keyInfo(key) });
@@ -277,6 +295,9 @@ export function handleKmsOperation(
   const body = parseBody(rawBody);
   if (isOutcome(body)) return body;
   if (op === "list-keys") return listKeys(state, projectId, body);
+  if (isTagOperation(op)) {
+    return apiError(404, KmsErrorCode.ApiNotFound, "The API does not exist or has not been published in the environment");
+  }
   const keyId = validateCommon(body);
   if (isOutcome(keyId)) return keyId;
   let interval: number | undefined;

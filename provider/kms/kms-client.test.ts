@@ -179,6 +179,54 @@ describe("operations", () => {
   });
 });
 
+describe("tag operations", () => {
+  it("reads a key's tags with a signed GET that names the key in its path and sends no body", async () => {
+    const t = setup();
+    t.pool
+      .intercept({ path: `/v1.0/${PROJECT}/kms/${KEY}/tags`, method: "GET" })
+      .reply(200, JSON.stringify({ tags: [{ key: "pulumi-rotation-owner", value: "infra/prod" }, { key: "team", value: null }], existTagsNum: 2 }));
+    expect(await t.client.showKeyTags(KEY)).toEqual([
+      { key: "pulumi-rotation-owner", value: "infra/prod" },
+      { key: "team", value: "" },
+    ]);
+    const [req] = (t.agent.getCallHistory()?.calls() ?? []).map((c) => c);
+    expect(req?.body ?? "").toBe("");
+    const authorization = String(req?.headers?.Authorization ?? "");
+    const signedNames = parseAuthorizationHeader(authorization)?.signedHeaders ?? [];
+    const headers = Object.fromEntries(Object.entries(req?.headers ?? {}).filter(([k]) => signedNames.includes(k.toLowerCase()) && k !== "Host")) as Record<string, string>;
+    expect(officialAuthorization({ url: `${t.origin}${req?.path ?? ""}`, method: "GET", headers, data: "", accessKey: AK, secretKey: SK })).toBe(authorization);
+  });
+
+  it("adds and removes tags with one batch call each, the key in the path and a sequence in the body", async () => {
+    const t = setup();
+    const at = `/v1.0/${PROJECT}/kms/${KEY}/tags/action`;
+    t.pool.intercept({ path: at, method: "POST" }).reply(204, "");
+    t.pool.intercept({ path: at, method: "POST" }).reply(204, "");
+    await t.client.addKeyTags(KEY, [{ key: "pulumi-rotation-owner", value: "infra/prod" }]);
+    await t.client.removeKeyTags(KEY, [{ key: "pulumi-rotation-owner", value: "infra/prod" }]);
+    const bodies = t.sent().map((r) => r.body);
+    expect(bodies.map((b) => b.action)).toEqual(["create", "delete"]);
+    for (const b of bodies) {
+      expect(b.tags).toEqual([{ key: "pulumi-rotation-owner", value: "infra/prod" }]);
+      expect(b).not.toHaveProperty("key_id");
+      expect(b.sequence).toMatch(UUID);
+    }
+  });
+
+  it("lists keys by tag with limit and offset as strings, and refuses a page size KMS would refuse before sending", async () => {
+    const t = setup();
+    t.pool.intercept({ path: `/v1.0/${PROJECT}/kms/resource_instances/action`, method: "POST" }).reply(
+      200,
+      JSON.stringify({ resources: [{ resource_id: KEY, resource_name: "app", resource_detail: null, tags: [{ key: "pulumi-rotation-owner", value: "a/b" }] }], total_count: "1" }),
+    );
+    const page = await t.client.listKeysByTags({ tags: [{ key: "pulumi-rotation-owner", values: [] }], limit: 1000, offset: 0 });
+    expect(page).toEqual({ resources: [{ resourceId: KEY, resourceName: "app", tags: [{ key: "pulumi-rotation-owner", value: "a/b" }] }], totalCount: 1 });
+    expect(t.sent()[0]?.body).toEqual({ action: "filter", tags: [{ key: "pulumi-rotation-owner", values: [] }], limit: "1000", offset: "0" });
+    await expect(t.client.listKeysByTags({ limit: 1001 })).rejects.toThrow(/limit 1001 is not a whole number from 1 to 1000/);
+    expect(t.sent()).toHaveLength(1);
+  });
+});
+
 describe("authentication", () => {
   it("signs exactly what it sends (checked with this signer and the official one)", async () => {
     const t = setup({ credentials: { kind: "aksk", accessKey: AK, secretKey: SK, securityToken: STS } });

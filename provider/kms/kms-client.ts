@@ -19,15 +19,33 @@ import {
   isValidRotationInterval,
   KEY_ID_PATTERN,
   MAX_ROTATION_INTERVAL_DAYS,
+  MAX_TAG_FILTER_LIMIT,
   MIN_ROTATION_INTERVAL_DAYS,
   type KmsOperation,
 } from "./kms-rules.js";
-import { kmsSchemas, type KeyInfo, type KeyPage, type RotationStatus } from "./kms-schemas.js";
+import { kmsSchemas, type KeyInfo, type KeyPage, type KeyTagShape, type RotationStatus, type TaggedKeyPage } from "./kms-schemas.js";
+import { keyIdInPath, kmsMethod } from "./kms-routes.js";
 import { listKeysBody, type ListKeysRequest } from "./list-keys-request.js";
 
 export type { KmsLogger } from "./call-runner.js";
 export type { OperationDeadline } from "./kms-response.js";
-export type { KeyInfo, KeyPage, RotationStatus } from "./kms-schemas.js";
+export type { KeyInfo, KeyPage, RotationStatus, TaggedKeyPage } from "./kms-schemas.js";
+export type { KeyTagShape as KeyTag } from "./kms-schemas.js";
+
+/** A tag filter of list-kms-by-tags: keys carrying `key` with one of `values` (an empty list: any value). */
+export interface TagFilter {
+  key: string;
+  values: readonly string[];
+}
+
+/** One page of keys by tag (resource_instances/action, action "filter"). */
+export interface TaggedKeysRequest {
+  tags?: readonly TagFilter[];
+  /** Page size, 1 to 1000 (KMS answers 10 when it is left out). */
+  limit?: number;
+  /** Keys to skip. */
+  offset?: number;
+}
 export type { ListKeysRequest } from "./list-keys-request.js";
 
 export interface KmsClientOptions {
@@ -140,10 +158,44 @@ export class KmsClient {
     return this.send("list-keys", undefined, body, kmsSchemas().listKeys);
   }
 
+  /** The key's tags (show-kms-tags). */
+  async showKeyTags(keyId: string): Promise<KeyTagShape[]> {
+    return this.call("show-kms-tags", keyId, {}, kmsSchemas().keyTags);
+  }
+
+  /** Adds tags to the key, replacing the value of a tag key it already carries (batch, action "create"). */
+  async addKeyTags(keyId: string, tags: readonly KeyTagShape[]): Promise<void> {
+    await this.call("batch-create-kms-tags", keyId, { action: "create", tags: tags.map((t) => ({ key: t.key, value: t.value })) }, kmsSchemas().empty);
+  }
+
+  /** Removes tags from the key; a tag whose value differs, or that the key lacks, is left as it is (batch, action "delete"). */
+  async removeKeyTags(keyId: string, tags: readonly KeyTagShape[]): Promise<void> {
+    await this.call("batch-create-kms-tags", keyId, { action: "delete", tags: tags.map((t) => ({ key: t.key, value: t.value })) }, kmsSchemas().empty);
+  }
+
+  /** One page of the project's keys that carry the given tags, each with all its tags. */
+  async listKeysByTags(request: TaggedKeysRequest = {}): Promise<TaggedKeyPage> {
+    const { limit, offset } = request;
+    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= MAX_TAG_FILTER_LIMIT)) {
+      throw invalidArgument("list-kms-by-tags", `limit ${String(limit)} is not a whole number from 1 to ${MAX_TAG_FILTER_LIMIT}`, "Ask for pages of 1 to 1000 keys.", this.redactor);
+    }
+    if (offset !== undefined && !(Number.isInteger(offset) && offset >= 0)) {
+      throw invalidArgument("list-kms-by-tags", `offset ${String(offset)} is not a whole number of at least 0`, "Page on from offset 0.", this.redactor);
+    }
+    // KMS reads limit and offset as strings of digits.
+    const body: Record<string, unknown> = {
+      action: "filter",
+      tags: (request.tags ?? []).map((t) => ({ key: t.key, values: [...t.values] })),
+      ...(limit === undefined ? {} : { limit: String(limit) }),
+      ...(offset === undefined ? {} : { offset: String(offset) }),
+    };
+    return this.send("list-kms-by-tags", undefined, body, kmsSchemas().taggedKeys);
+  }
+
   private async call<S extends z.ZodType>(
     operation: KmsOperation,
     keyId: string,
-    extra: Readonly<Record<string, string | number>>,
+    extra: Readonly<Record<string, unknown>>,
     schema: S,
   ): Promise<z.output<S>> {
     if (typeof keyId !== "string" || !isValidKeyId(keyId)) {
@@ -154,29 +206,33 @@ export class KmsClient {
         this.redactor,
       );
     }
-    return this.send(operation, keyId, { key_id: keyId, ...extra }, schema);
+    // Tag operations name the key in their path; the others in the body.
+    return this.send(operation, keyId, keyIdInPath(operation) ? { ...extra } : { key_id: keyId, ...extra }, schema);
   }
 
   private async send<S extends z.ZodType>(
     operation: KmsOperation,
     keyId: string | undefined,
-    fields: Readonly<Record<string, string | number>>,
+    fields: Readonly<Record<string, unknown>>,
     schema: S,
   ): Promise<z.output<S>> {
-    // One sequence for the whole logical call, so KMS can tell retries from new requests.
-    const payload = { ...fields, sequence: this.newSequence() };
+    const method = kmsMethod(operation);
+    // One sequence for the whole logical call, so KMS can tell retries from new requests. Only
+    // POST bodies carry one: a GET or DELETE has no body, and resource_instances/action takes none.
+    const payload =
+      method !== "POST" ? undefined : operation === "list-kms-by-tags" ? { ...fields } : { ...fields, sequence: this.newSequence() };
     const ctx = { operation, ...(keyId === undefined ? {} : { keyId }), endpoint: this.config.endpoint, redact: this.redactor };
     const already = ALREADY_IN_STATE[operation];
     return this.runner.run({
       operation,
       ...(keyId === undefined ? {} : { keyId }),
       send: (date, timeoutMs) => {
-        const wire = buildKmsRequest(this.config, operation, payload, date);
+        const wire = buildKmsRequest(this.config, { operation, ...(keyId === undefined ? {} : { keyId }) }, payload, date);
         return sendHttpRequest({
           url: wire.url,
-          method: "POST",
+          method: wire.method,
           headers: wire.headers,
-          body: wire.body,
+          ...(wire.method === "POST" ? { body: wire.body } : {}),
           timeoutMs,
           ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
         });

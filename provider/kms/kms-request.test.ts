@@ -5,6 +5,7 @@ import { computeSignature, formatSdkDate, parseAuthorizationHeader } from "../tr
 import type { KmsCredentials } from "../config/kms-config.js";
 import { buildKmsRequest, kmsOperationUrl } from "./kms-request.js";
 import { KMS_OPERATIONS } from "./kms-rules.js";
+import { kmsMethod } from "./kms-routes.js";
 
 const KEY = "0d0466b0-e727-4d9c-b35d-f84bb474a37f";
 const SEQ = "919c82d4-8046-4722-9094-35c3c6524cff";
@@ -62,10 +63,23 @@ describe("wire format", () => {
     });
   });
 
-  it("names every operation in the path", () => {
-    for (const op of KMS_OPERATIONS) {
-      expect(kmsOperationUrl({ endpoint: "https://kms.example", projectId: "p1" }, op).pathname).toBe(`/v1.0/p1/kms/${op}`);
-    }
+  it("names every action operation in the path, and puts the tag operations' key id and tag key in theirs", () => {
+    const at = { endpoint: "https://kms.example", projectId: "p1" };
+    for (const op of KMS_OPERATIONS.slice(0, 8)) expect(kmsOperationUrl(at, op).pathname).toBe(`/v1.0/p1/kms/${op}`);
+    expect(kmsOperationUrl(at, { operation: "show-kms-tags", keyId: KEY }).pathname).toBe(`/v1.0/p1/kms/${KEY}/tags`);
+    expect(kmsOperationUrl(at, { operation: "batch-create-kms-tags", keyId: KEY }).pathname).toBe(`/v1.0/p1/kms/${KEY}/tags/action`);
+    expect(kmsOperationUrl(at, { operation: "delete-tag", keyId: KEY, tagKey: "a b/c" }).pathname).toBe(`/v1.0/p1/kms/${KEY}/tags/a%20b%2Fc`);
+    expect(kmsOperationUrl(at, { operation: "list-kms-by-tags" }).pathname).toBe("/v1.0/p1/kms/resource_instances/action");
+  });
+
+  it("signs a GET with no body over the empty string", () => {
+    const creds = { kind: "aksk", accessKey: "AKID", secretKey: "SKSECRET" } as const;
+    const wire = buildKmsRequest({ endpoint: "https://kms.example", projectId: "p1", credentials: creds }, { operation: "show-kms-tags", keyId: KEY }, undefined, DATE);
+    expect(wire.method).toBe("GET");
+    expect(wire.body).toBe("");
+    const { Authorization: ours, Host: host, ...rest } = wire.headers;
+    expect(host).toBe("kms.example");
+    expect(ours).toBe(officialAuthorization({ url: wire.url.href, method: "GET", headers: rest, data: "", accessKey: "AKID", secretKey: "SKSECRET" }));
   });
 });
 
@@ -101,14 +115,15 @@ describe("cross-check against the official AKSKSigner", () => {
           const config = { endpoint: `${scheme}://${hostPort}`, projectId, credentials: creds };
           const payload: Record<string, string | number> =
             interval === undefined ? { key_id: key, sequence } : { key_id: key, rotation_interval: interval, sequence };
-          const wire = buildKmsRequest(config, operation, payload, when);
+          const post = kmsMethod(operation) === "POST";
+          const wire = buildKmsRequest(config, { operation, keyId: key }, post ? payload : undefined, when);
           const { Authorization: ours, Host: sentHost, ...rest } = wire.headers;
           expect(sentHost).toBe(new URL(config.endpoint).host);
           const official = officialAuthorization({
             url: wire.url.href,
-            method: "POST",
+            method: wire.method,
             headers: rest,
-            data: JSON.parse(wire.body) as unknown,
+            data: post ? (JSON.parse(wire.body) as unknown) : "",
             accessKey: creds.accessKey,
             secretKey: creds.secretKey,
           });

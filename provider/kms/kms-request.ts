@@ -3,18 +3,21 @@
 import { authorizationHeader, formatSdkDate } from "../transport/aksk-signer.js";
 import type { KmsClientConfig } from "../config/kms-config.js";
 import type { KmsOperation } from "./kms-rules.js";
+import { kmsMethod, kmsRelativePath, type HttpMethod, type KmsRoute } from "./kms-routes.js";
 
 /** A request ready to send. */
 export interface KmsWireRequest {
   url: URL;
+  method: HttpMethod;
   /** Exactly the bytes that were signed. */
   body: string;
   headers: Record<string, string>;
 }
 
-/** `{endpoint}/v1.0/{projectId}/kms/{operation}`. */
-export function kmsOperationUrl(config: Pick<KmsClientConfig, "endpoint" | "projectId">, operation: KmsOperation): URL {
-  return new URL(`${config.endpoint}/v1.0/${encodeURIComponent(config.projectId)}/kms/${operation}`);
+/** `{endpoint}/v1.0/{projectId}/kms/{operation}`, or the operation's own path (kms-routes.ts). */
+export function kmsOperationUrl(config: Pick<KmsClientConfig, "endpoint" | "projectId">, route: KmsOperation | KmsRoute): URL {
+  const r = typeof route === "string" ? { operation: route } : route;
+  return new URL(`${config.endpoint}/v1.0/${encodeURIComponent(config.projectId)}/kms/${kmsRelativePath(r)}`);
 }
 
 /**
@@ -25,12 +28,14 @@ export function kmsOperationUrl(config: Pick<KmsClientConfig, "endpoint" | "proj
  */
 export function buildKmsRequest(
   config: Pick<KmsClientConfig, "endpoint" | "projectId" | "credentials">,
-  operation: KmsOperation,
-  payload: Readonly<Record<string, string | number>>,
+  route: KmsOperation | KmsRoute,
+  payload: Readonly<Record<string, unknown>> | undefined,
   date: Date,
 ): KmsWireRequest {
-  const url = kmsOperationUrl(config, operation);
-  const body = JSON.stringify(payload);
+  const url = kmsOperationUrl(config, route);
+  const method = kmsMethod(typeof route === "string" ? route : route.operation);
+  // A GET or DELETE carries no body; the signature then covers the empty string.
+  const body = payload === undefined ? "" : JSON.stringify(payload);
   const headers: Record<string, string> = {
     "Content-Type": "application/json",
     Host: url.host,
@@ -39,10 +44,10 @@ export function buildKmsRequest(
   const creds = config.credentials;
   if (creds.kind === "token") {
     headers["X-Auth-Token"] = creds.token;
-    return { url, body, headers };
+    return { url, method, body, headers };
   }
   headers["X-Sdk-Date"] = formatSdkDate(date);
   if (creds.securityToken !== undefined) headers["X-Security-Token"] = creds.securityToken;
-  headers.Authorization = authorizationHeader({ method: "POST", path: url.pathname, headers: { ...headers }, body }, creds);
-  return { url, body, headers };
+  headers.Authorization = authorizationHeader({ method, path: url.pathname, headers: { ...headers }, body }, creds);
+  return { url, method, body, headers };
 }

@@ -153,6 +153,36 @@ function buildSchemas() {
       return page;
     });
 
+  // Tags: a value may be absent or null on a tag that has none.
+  const keyTag = z
+    .object({ key: z.string().min(1), value: z.string().nullish() })
+    .transform((t): KeyTagShape => ({ key: t.key, value: t.value ?? "" }));
+  const keyTags = z.object({ tags: z.array(keyTag).nullish() }).transform((r) => r.tags ?? []);
+
+  // resource_instances/action (filter): each matching key with its tags, and how many match in all.
+  const taggedKeys = z
+    .object({
+      resources: z
+        .array(
+          z.object({
+            resource_id: z.string().min(1),
+            resource_name: optionalText,
+            tags: z.array(keyTag).nullish(),
+          }),
+        )
+        .nullish(),
+      total_count: looseCount.nullish(),
+    })
+    .transform((r) => {
+      const resources = (r.resources ?? []).map((k) => {
+        const key: TaggedKeyShape = { resourceId: k.resource_id, tags: k.tags ?? [] };
+        if (k.resource_name !== undefined) key.resourceName = k.resource_name;
+        return key;
+      });
+      const page: TaggedKeyPageShape = { resources, totalCount: r.total_count ?? resources.length };
+      return page;
+    });
+
   // enable/disable/update rotation answer `{}`; anything JSON-object-shaped is accepted.
   const empty = z.looseObject({});
 
@@ -164,7 +194,7 @@ function buildSchemas() {
   });
   const errorBody = z.union([z.object({ error: errorFields }).transform((b) => b.error), errorFields]);
 
-  return { rotationStatus, describeKey, listKeys, empty, errorBody };
+  return { rotationStatus, describeKey, listKeys, keyTags, taggedKeys, empty, errorBody };
 }
 
 /** Normalized `get-key-rotation-status` answer. */
@@ -211,6 +241,26 @@ export interface KeyPageShape {
   total?: number;
 }
 
+/** A key tag; a tag without a value has the empty string. */
+export interface KeyTagShape {
+  key: string;
+  value: string;
+}
+
+/** One key of a tag filter's answer. */
+export interface TaggedKeyShape {
+  resourceId: string;
+  /** The key's alias. */
+  resourceName?: string;
+  tags: KeyTagShape[];
+}
+
+/** One page of a tag filter's answer, and how many keys match in all. */
+export interface TaggedKeyPageShape {
+  resources: TaggedKeyShape[];
+  totalCount: number;
+}
+
 export type KmsSchemas = ReturnType<typeof buildSchemas>;
 
 let cached: KmsSchemas | undefined;
@@ -224,4 +274,5 @@ export function kmsSchemas(): KmsSchemas {
 export type RotationStatus = z.infer<KmsSchemas["rotationStatus"]>;
 export type KeyInfo = z.infer<KmsSchemas["describeKey"]>;
 export type KeyPage = z.infer<KmsSchemas["listKeys"]>;
+export type TaggedKeyPage = z.infer<KmsSchemas["taggedKeys"]>;
 export type KmsErrorBody = z.infer<KmsSchemas["errorBody"]>;

@@ -7,7 +7,7 @@ import { mayHaveLanded } from "./retry-policy.js";
 /** One request, already complete (headers signed, body serialized). */
 export interface HttpRequest {
   url: URL;
-  method: "POST" | "GET";
+  method: "POST" | "GET" | "DELETE";
   /** Sent as given; a `Host` entry replaces the one undici would derive from the URL. */
   headers: Readonly<Record<string, string>>;
   body?: string;

@@ -1,9 +1,11 @@
-// The discovery report: every key of the project with its rotation and its verdict, the counts
-// per verdict and the KMS calls it took, as a table for people and as one JSON document for
+// The discovery report: every key of the project with its rotation, its verdict and its owner (the
+// stack that claims it, or that a given state file shows managing it), the counts per verdict and
+// the KMS calls it took, as a table for people and as one JSON document for
 // machines. Pure: the command prints what these functions return.
 import { ALL_KEY_SPECS, KeyState } from "../kms/kms-rules.js";
 import type { Inventory, InventoryEntry } from "./key-inventory.js";
 import { resourceNamesFor } from "./resource-names.js";
+import type { StackKeys } from "./stack-export.js";
 import { CannotRotateReason } from "./rotatability.js";
 import { breaksPolicy, describePolicy, VERDICT_KINDS, verdictFor, verdictLabel, type RotationPolicy, type VerdictKind } from "./verdict.js";
 
@@ -18,6 +20,8 @@ export interface ReportContext {
   generatedAt: Date;
   /** The list-keys filters the inventory used; absent: every key. */
   filters?: { keyState?: string; keySpec?: string };
+  /** Stack exports whose keys are managed already (`--exclude-state`), in the order given. */
+  states?: readonly { file: string; keys: StackKeys }[];
 }
 
 /** One key in the report. Absent values are `null`, so every key has the same fields. */
@@ -53,6 +57,10 @@ export interface KeyReport {
   verdict: string;
   verdictKind: VerdictKind;
   breaksPolicy: boolean;
+  /** The stack that claims the key (its claim tag's value, `<project>/<stack>`), or null. */
+  owner: string | null;
+  /** The first `--exclude-state` file whose stack manages the key, with that stack; null: none. */
+  inState: { file: string; stack: string | null } | null;
 }
 
 export interface ReportSummary {
@@ -61,6 +69,14 @@ export interface ReportSummary {
   compliant: number;
   breakingPolicy: number;
   cannotRotate: number;
+  /** Keys a stack claims. */
+  claimed: number;
+  /** Claimed keys per owner, most first. */
+  byOwner: Record<string, number>;
+  /** Keys no stack claims that an `--exclude-state` file shows managed. */
+  inStateOnly: number;
+  /** Rotatable keys left out of the import and policy files: a stack manages them already. */
+  managedElsewhere: number;
   /** Keys per verdict as printed, in report order (compliant first, cannot-rotate reasons last). */
   byVerdict: Record<string, number>;
 }
@@ -76,8 +92,8 @@ export interface DiscoveryReport {
   passed: boolean;
   keys: KeyReport[];
   summary: ReportSummary;
-  /** The KMS calls made: list-keys pages and status reads. */
-  calls: { listKeysPages: number; statusReads: number };
+  /** The KMS calls made: list-keys pages, status reads and owners' listings (list-kms-by-tags). */
+  calls: { listKeysPages: number; statusReads: number; ownerListings: number };
 }
 
 const STATE_NAMES: Readonly<Record<string, string>> = {
@@ -94,7 +110,19 @@ export function stateName(keyState: string): string {
   return STATE_NAMES[keyState] ?? `state ${keyState}`;
 }
 
-function keyReport(entry: InventoryEntry, name: string, policy: RotationPolicy): KeyReport {
+/** Where a key is managed already, so an import or a policy must leave it out: "claimed by <stack>", "in <file> (<stack>)". */
+export function managedElsewhere(key: Pick<KeyReport, "owner" | "inState">): string | undefined {
+  if (key.owner !== null) return `claimed by ${key.owner}`;
+  if (key.inState !== null) return `in ${key.inState.file}${key.inState.stack === null ? "" : ` (${key.inState.stack})`}`;
+  return undefined;
+}
+
+/** The keys an import or a policy file covers: rotatable, and managed by no stack yet. */
+export function coveredKeys<K extends Pick<KeyReport, "rotatable" | "owner" | "inState">>(keys: readonly K[]): K[] {
+  return keys.filter((k) => k.rotatable && managedElsewhere(k) === undefined);
+}
+
+function keyReport(entry: InventoryEntry, name: string, policy: RotationPolicy, inState: KeyReport["inState"]): KeyReport {
   const { key, status, rotatability: r } = entry;
   const verdict = verdictFor(entry, policy);
   return {
@@ -117,6 +145,8 @@ function keyReport(entry: InventoryEntry, name: string, policy: RotationPolicy):
     verdict: verdictLabel(verdict),
     verdictKind: verdict.kind,
     breaksPolicy: breaksPolicy(verdict),
+    owner: entry.owner ?? null,
+    inState,
   };
 }
 
@@ -134,12 +164,19 @@ function verdictOrder(a: KeyReport, b: KeyReport): number {
 function summarize(keys: readonly KeyReport[]): ReportSummary {
   const byVerdict: Record<string, number> = {};
   for (const k of [...keys].sort(verdictOrder)) byVerdict[k.verdict] = (byVerdict[k.verdict] ?? 0) + 1;
+  const owners = new Map<string, number>();
+  for (const k of keys) if (k.owner !== null) owners.set(k.owner, (owners.get(k.owner) ?? 0) + 1);
+  const byOwner = Object.fromEntries([...owners].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0)));
   return {
     keys: keys.length,
     rotatable: keys.filter((k) => k.rotatable).length,
     compliant: keys.filter((k) => k.verdictKind === "compliant").length,
     breakingPolicy: keys.filter((k) => k.breaksPolicy).length,
     cannotRotate: keys.filter((k) => k.verdictKind === "cannot-rotate").length,
+    claimed: keys.filter((k) => k.owner !== null).length,
+    byOwner,
+    inStateOnly: keys.filter((k) => k.owner === null && k.inState !== null).length,
+    managedElsewhere: keys.filter((k) => k.rotatable && managedElsewhere(k) !== undefined).length,
     byVerdict,
   };
 }
@@ -147,7 +184,11 @@ function summarize(keys: readonly KeyReport[]): ReportSummary {
 /** The report of an inventory against a policy; keys in listing order. */
 export function buildReport(inventory: Inventory, policy: RotationPolicy, context: ReportContext): DiscoveryReport {
   const names = resourceNamesFor(inventory.entries.map((e) => e.key));
-  const keys = inventory.entries.map((e) => keyReport(e, names.get(e.key.keyId) ?? e.key.keyId, policy));
+  const stateOf = (keyId: string): KeyReport["inState"] => {
+    const state = context.states?.find((s) => s.keys.keyIds.has(keyId));
+    return state === undefined ? null : { file: state.file, stack: state.keys.stack ?? null };
+  };
+  const keys = inventory.entries.map((e) => keyReport(e, names.get(e.key.keyId) ?? e.key.keyId, policy, stateOf(e.key.keyId)));
   const summary = summarize(keys);
   return {
     format: REPORT_FORMAT,
@@ -158,7 +199,7 @@ export function buildReport(inventory: Inventory, policy: RotationPolicy, contex
     passed: summary.breakingPolicy === 0,
     keys,
     summary,
-    calls: { listKeysPages: inventory.calls.pages, statusReads: inventory.calls.statusReads },
+    calls: { listKeysPages: inventory.calls.pages, statusReads: inventory.calls.statusReads, ownerListings: inventory.calls.ownerListings },
   };
 }
 
@@ -202,7 +243,14 @@ function lastRotationCell(k: KeyReport): string {
   return k.numberOfRotations === null ? DASH : "never";
 }
 
-const COLUMNS = ["KEY ID", "ALIAS", "STATE", "SPEC", "ORIGIN", "ROTATION", "INTERVAL", "LAST ROTATION", "VERDICT"] as const;
+function ownerCell(k: KeyReport): string {
+  if (k.owner !== null) return cell(k.owner);
+  // No claim, but a state file given says a stack manages it: that stack, marked as read from its state.
+  if (k.inState !== null) return `${cell(k.inState.stack ?? k.inState.file)} (state)`;
+  return DASH;
+}
+
+const COLUMNS = ["KEY ID", "ALIAS", "STATE", "SPEC", "ORIGIN", "ROTATION", "INTERVAL", "LAST ROTATION", "OWNER", "VERDICT"] as const;
 
 /** The table of keys, one line per key in listing order, columns aligned. */
 export function renderTable(report: Pick<DiscoveryReport, "keys">): string {
@@ -215,6 +263,7 @@ export function renderTable(report: Pick<DiscoveryReport, "keys">): string {
     rotationCell(k),
     intervalCell(k),
     lastRotationCell(k),
+    ownerCell(k),
     k.verdict,
   ]);
   const all = [[...COLUMNS], ...rows];
@@ -223,7 +272,20 @@ export function renderTable(report: Pick<DiscoveryReport, "keys">): string {
   return all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join("  ")).join("\n") + "\n";
 }
 
-/** The lines after the table: keys per verdict, the policy's outcome, and the KMS calls made. */
+/** Who manages the keys: the claims per stack, and the keys only a state file shows managed. */
+function ownersLine(report: DiscoveryReport): string {
+  const s = report.summary;
+  const claims =
+    s.claimed === 0
+      ? "no key is claimed by a stack"
+      : `${plural(s.claimed, "key")} claimed by ${plural(Object.keys(s.byOwner).length, "stack")} (${Object.entries(s.byOwner)
+          .map(([owner, n]) => `${cell(owner)} ${count(n)}`)
+          .join(", ")})`;
+  const inState = s.inStateOnly === 0 ? "" : `, ${count(s.inStateOnly)} more managed in the state files given`;
+  return `owners: ${claims}${inState}`;
+}
+
+/** The lines after the table: keys per verdict, the owners, the policy's outcome, and the KMS calls made. */
 export function renderSummary(report: DiscoveryReport): string {
   const s = report.summary;
   const byVerdict = Object.entries(s.byVerdict);
@@ -238,8 +300,10 @@ export function renderSummary(report: DiscoveryReport): string {
       ? `every rotatable key follows it (${count(s.rotatable)})`
       : `${count(s.breakingPolicy)} of ${plural(s.rotatable, "rotatable key")} break it`;
   const policyLine = `policy (${report.policy.description}): ${outcome}`;
-  const callsLine = `KMS calls: ${plural(report.calls.listKeysPages, "list-keys page")}, ${plural(report.calls.statusReads, "status read")}`;
-  return `${keysLine}\n${policyLine}\n${callsLine}\n`;
+  const callsLine =
+    `KMS calls: ${plural(report.calls.listKeysPages, "list-keys page")}, ${plural(report.calls.statusReads, "status read")}, ` +
+    `${plural(report.calls.ownerListings, "owners' listing")} (list-kms-by-tags)`;
+  return `${keysLine}\n${ownersLine(report)}\n${policyLine}\n${callsLine}\n`;
 }
 
 /** The `--json` document. */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { KmsApiError } from "../kms/kms-api-error.js";
 import type { KeyInfo, KeyPage, ListKeysRequest, RotationStatus } from "../kms/kms-client.js";
+import { CLAIM_TAG_KEY } from "../resources/key-rotation/claim.js";
+import type { OwnerPage } from "./key-owners.js";
 import { listAllKeys, takeInventory, type InventoryApi, type InventoryProgress } from "./key-inventory.js";
 
 function key(i: number, patch: Partial<KeyInfo> = {}): KeyInfo {
@@ -13,7 +15,12 @@ class FakeKms implements InventoryApi {
   constructor(
     private readonly keys: KeyInfo[],
     private readonly refuse: ReadonlyMap<string, KmsApiError> = new Map(),
+    private readonly claims: ReadonlyMap<string, string> = new Map(),
   ) {}
+  listKeysByTags(): Promise<OwnerPage> {
+    this.calls.push("owners");
+    return Promise.resolve({ resources: [...this.claims].map(([resourceId, value]) => ({ resourceId, tags: [{ key: CLAIM_TAG_KEY, value }] })), totalCount: this.claims.size });
+  }
   listKeys(request: ListKeysRequest): Promise<KeyPage> {
     this.calls.push(`list ${request.marker ?? ""}`);
     const start = Number(request.marker ?? "0");
@@ -39,7 +46,8 @@ describe("takeInventory", () => {
     const inventory = await takeInventory(kms, { request: { limit: 10 }, onProgress: (p) => progress.push(p) });
     expect(kms.calls.filter((c) => c.startsWith("list"))).toEqual(["list ", "list 10", "list 20"]);
     expect(kms.calls.filter((c) => c.startsWith("status"))).toHaveLength(13);
-    expect(inventory.calls).toEqual({ pages: 3, statusReads: 13 });
+    expect(inventory.calls).toEqual({ pages: 3, statusReads: 13, ownerListings: 1 });
+    expect(kms.calls.filter((c) => c === "owners")).toHaveLength(1);
     expect(inventory.entries.filter((e) => e.status !== undefined).map((e) => e.key.keyId)).toEqual(
       Array.from({ length: 13 }, (_, i) => `k-${i * 2}`),
     );
@@ -49,6 +57,13 @@ describe("takeInventory", () => {
       { phase: "list", pages: 3, keys: 25, total: 25 },
     ]);
     expect(progress.at(-1)).toEqual({ phase: "status", done: 13, of: 13 });
+  });
+
+  it("gives each claimed key its owner, from one owners' listing beside the key listing", async () => {
+    const kms = new FakeKms([key(0), key(1), key(2)], new Map(), new Map([["k-1", "payments/prod"], ["k-gone", "old/prod"]]));
+    const inventory = await takeInventory(kms);
+    expect(inventory.entries.map((e) => e.owner)).toEqual([undefined, "payments/prod", undefined]);
+    expect(inventory.calls.ownerListings).toBe(1);
   });
 
   it("reads the status of a key whose listing does not say whether it rotates", async () => {

@@ -1,13 +1,16 @@
-// Every key of a project with its rotation: the listing, page by page, then one status read per
-// key whose rotation is on (the listing says whether it is, but not the interval). This is the
-// least KMS allows: one list-keys call per page plus one get-key-rotation-status per rotating key.
-// Thin I/O around the client; what the keys mean is decided by rotatability.ts and the callers.
+// Every key of a project with its rotation and its owner: the listing, page by page, then one
+// status read per key whose rotation is on (the listing says whether it is, but not the
+// interval), and beside them the owners' listing (key-owners.ts). This is the least KMS allows:
+// one list-keys call per page, one get-key-rotation-status per rotating key, and one
+// list-kms-by-tags call per 1,000 claimed keys. Thin I/O around the client; what the keys mean is
+// decided by rotatability.ts and the callers.
 import { KmsApiError } from "../kms/kms-api-error.js";
 import type { KeyInfo, KeyPage, ListKeysRequest, RotationStatus } from "../kms/kms-client.js";
+import { listKeyOwners, type OwnersApi, type OwnersProgress } from "./key-owners.js";
 import { rotatability, type Rotatability } from "./rotatability.js";
 
 /** The slice of the KMS client an inventory needs. */
-export interface InventoryApi {
+export interface InventoryApi extends OwnersApi {
   listKeys(request: ListKeysRequest): Promise<KeyPage>;
   getKeyRotationStatus(keyId: string): Promise<RotationStatus>;
 }
@@ -20,12 +23,15 @@ export interface InventoryEntry {
   status?: RotationStatus;
   /** Why the status read of this key failed, when KMS refused it for this key alone. */
   statusError?: string;
+  /** The stack that claims the key (its claim tag's value), when one does. */
+  owner?: string;
 }
 
 /** How far an inventory has got: keys listed so far (of `total`, when KMS says), or status reads done. */
 export type InventoryProgress =
   | { phase: "list"; pages: number; keys: number; total?: number }
-  | { phase: "status"; done: number; of: number };
+  | { phase: "status"; done: number; of: number }
+  | OwnersProgress;
 
 export interface InventoryOptions {
   /** Filters and page size; the marker is the inventory's business. */
@@ -37,8 +43,8 @@ export interface InventoryOptions {
 
 export interface Inventory {
   entries: InventoryEntry[];
-  /** The calls made: list-keys pages and status reads. */
-  calls: { pages: number; statusReads: number };
+  /** The calls made: list-keys pages, status reads and owners' listings (list-kms-by-tags). */
+  calls: { pages: number; statusReads: number; ownerListings: number };
 }
 
 /** Lists every key page by page. */
@@ -70,10 +76,14 @@ function isPerKeyRefusal(e: unknown): e is KmsApiError {
   return KmsApiError.isInstance(e) && (e.status === 400 || e.status === 404);
 }
 
-/** Every key with its rotatability, and the live rotation of each key whose rotation is on. */
+/** Every key with its rotatability and owner, and the live rotation of each key whose rotation is on. */
 export async function takeInventory(api: InventoryApi, options: InventoryOptions = {}): Promise<Inventory> {
-  const { keys, pages } = await listAllKeys(api, options.request, options.onProgress);
-  const entries: InventoryEntry[] = keys.map((key) => ({ key, rotatability: rotatability(key) }));
+  // The owners' listing needs nothing from the key listing, so it runs beside it.
+  const [{ keys, pages }, owners] = await Promise.all([listAllKeys(api, options.request, options.onProgress), listKeyOwners(api, options.onProgress)]);
+  const entries: InventoryEntry[] = keys.map((key) => {
+    const owner = owners.owners.get(key.keyId);
+    return { key, rotatability: rotatability(key), ...(owner === undefined ? {} : { owner }) };
+  });
   const toRead = entries.filter((e) => e.key.rotationEnabled !== false);
   let done = 0;
   let next = 0;
@@ -92,5 +102,5 @@ export async function takeInventory(api: InventoryApi, options: InventoryOptions
   };
   const workers = Math.max(1, Math.min(options.concurrency ?? 10, toRead.length));
   await Promise.all(Array.from({ length: workers }, worker));
-  return { entries, calls: { pages, statusReads: toRead.length } };
+  return { entries, calls: { pages, statusReads: toRead.length, ownerListings: owners.calls } };
 }

@@ -8,7 +8,7 @@ import { readPolicy } from "../../examples/gitops-many-keys/policy.js";
 import type { KeyReport } from "./discovery-report.js";
 import { buildPolicy, policyFileOf, renderPolicyYaml } from "./policy-file.js";
 
-type Key = Pick<KeyReport, "keyId" | "name" | "rotatable" | "verdictKind" | "verdict" | "intervalDays">;
+type Key = Pick<KeyReport, "keyId" | "name" | "rotatable" | "verdictKind" | "verdict" | "intervalDays" | "owner" | "inState">;
 
 const K = {
   orders: "0d0466b0-e727-4d9c-b35d-f84bb474a37f",
@@ -18,16 +18,22 @@ const K = {
   builtin: "4b48aaf4-2b6b-4130-f791-3c8ff8b8e7b3",
   ledger: "5c59bb05-3c7c-4241-0802-4d90090a8fc4",
   numeric: "00000001-0000-4000-8000-000000000000",
+  claimed: "6d6acc16-4d8d-4352-9913-5ea11a1b90d5",
+  stated: "7e7bdd27-5e9e-4463-aa24-6fb22b2ca1e6",
 };
+const none = { owner: null, inState: null };
 
 const keys: Key[] = [
-  { keyId: K.orders, name: "orders-db", rotatable: true, verdictKind: "compliant", verdict: "compliant", intervalDays: 90 },
-  { keyId: K.payments, name: "payments", rotatable: true, verdictKind: "not-rotating", verdict: "not rotating", intervalDays: null },
-  { keyId: K.archive, name: "archive", rotatable: true, verdictKind: "interval-too-long", verdict: "interval too long", intervalDays: 365 },
-  { keyId: K.ghost, name: "ghost", rotatable: true, verdictKind: "unknown", verdict: "unknown (KMS.0207)", intervalDays: null },
-  { keyId: K.builtin, name: "obs-default", rotatable: false, verdictKind: "cannot-rotate", verdict: "cannot rotate (default key)", intervalDays: null },
-  { keyId: K.ledger, name: "ledger", rotatable: true, verdictKind: "compliant", verdict: "compliant", intervalDays: 180 },
-  { keyId: K.numeric, name: "true", rotatable: true, verdictKind: "compliant", verdict: "compliant", intervalDays: 30 },
+  { keyId: K.orders, name: "orders-db", rotatable: true, verdictKind: "compliant", verdict: "compliant", intervalDays: 90, ...none },
+  { keyId: K.payments, name: "payments", rotatable: true, verdictKind: "not-rotating", verdict: "not rotating", intervalDays: null, ...none },
+  { keyId: K.archive, name: "archive", rotatable: true, verdictKind: "interval-too-long", verdict: "interval too long", intervalDays: 365, ...none },
+  { keyId: K.ghost, name: "ghost", rotatable: true, verdictKind: "unknown", verdict: "unknown (KMS.0207)", intervalDays: null, ...none },
+  { keyId: K.builtin, name: "obs-default", rotatable: false, verdictKind: "cannot-rotate", verdict: "cannot rotate (default key)", intervalDays: null, ...none },
+  { keyId: K.ledger, name: "ledger", rotatable: true, verdictKind: "compliant", verdict: "compliant", intervalDays: 180, ...none },
+  { keyId: K.numeric, name: "true", rotatable: true, verdictKind: "compliant", verdict: "compliant", intervalDays: 30, ...none },
+  // Managed by other stacks already: left out.
+  { keyId: K.claimed, name: "billing", rotatable: true, verdictKind: "not-rotating", verdict: "not rotating", intervalDays: null, owner: "billing/prod", inState: null },
+  { keyId: K.stated, name: "team", rotatable: true, verdictKind: "compliant", verdict: "compliant", intervalDays: 90, owner: null, inState: { file: "team.json", stack: "team/dev" } },
 ];
 
 const header = { generatedAt: "2025-03-01T12:00:00.000Z", projectId: "proj-1", policy: "rotation on, every 180 days or more often" };
@@ -54,7 +60,7 @@ function roundTrip(text: string): Record<string, unknown> {
 }
 
 describe("buildPolicy", () => {
-  it("covers every rotatable key: compliant ones keep their live interval, the others take the policy", () => {
+  it("covers every rotatable key no other stack manages: compliant ones keep their live interval, the others take the policy", () => {
     expect(buildPolicy(keys, 180)).toEqual({
       defaults: { enabled: true, intervalDays: 180 },
       keys: [
@@ -67,6 +73,7 @@ describe("buildPolicy", () => {
         { name: "true", keyId: K.numeric, intervalDays: 30 },
       ],
       leftOut: 1,
+      managedElsewhere: 2,
     });
   });
 });
@@ -82,6 +89,7 @@ describe("renderPolicyYaml", () => {
         "# against the policy: rotation on, every 180 days or more often.",
         '# Applying it (see examples/gitops-many-keys) brings 3 keys into line (marked "now:") and leaves 3 compliant as they are.',
         "# 1 key that cannot rotate is left out (see discover's table).",
+        "# 2 keys that another stack manages are left out (claimed, or in a state file given; see the OWNER column).",
         "#",
         "# defaults apply to every key; a key may override enabled and intervalDays.",
         "# intervalDays: whole days from 30 to 365.",

@@ -6,8 +6,9 @@
 // keeps its live interval, so applying the file writes nothing for it; every other rotatable key
 // takes the defaults: one enable (KMS then sets 365 days) plus, under a shorter policy, one
 // interval update; or one interval update for an interval that is too long. Keys that cannot
-// rotate are left out: a KeyRotation could never change them.
-import { count, plural, type DiscoveryReport, type KeyReport } from "./discovery-report.js";
+// rotate are left out: a KeyRotation could never change them. So are keys a stack manages already
+// (claimed, or shown managed by an `--exclude-state` file): a second stack on a key fights the first.
+import { count, coveredKeys, managedElsewhere, plural, type DiscoveryReport, type KeyReport } from "./discovery-report.js";
 
 /** One key of the policy; without `intervalDays` it takes the default. */
 export interface PolicyKey {
@@ -23,6 +24,8 @@ export interface PolicyDocument {
   keys: PolicyKey[];
   /** Keys left out because they cannot rotate. */
   leftOut: number;
+  /** Rotatable keys left out because a stack manages them already. */
+  managedElsewhere: number;
 }
 
 function nowOf(key: Pick<KeyReport, "verdictKind" | "verdict" | "intervalDays">): string | undefined {
@@ -38,11 +41,11 @@ function nowOf(key: Pick<KeyReport, "verdictKind" | "verdict" | "intervalDays">)
   }
 }
 
-type PolicyInput = Pick<KeyReport, "keyId" | "name" | "rotatable" | "verdictKind" | "verdict" | "intervalDays">;
+type PolicyInput = Pick<KeyReport, "keyId" | "name" | "rotatable" | "verdictKind" | "verdict" | "intervalDays" | "owner" | "inState">;
 
-/** The policy document for the report's keys: every rotatable key, in listing order. */
+/** The policy document for the report's keys: every rotatable key no stack manages, in listing order. */
 export function buildPolicy(keys: readonly PolicyInput[], maxIntervalDays: number): PolicyDocument {
-  const covered = keys.filter((k) => k.rotatable);
+  const covered = coveredKeys(keys);
   return {
     defaults: { enabled: true, intervalDays: maxIntervalDays },
     keys: covered.map((k) => {
@@ -52,7 +55,8 @@ export function buildPolicy(keys: readonly PolicyInput[], maxIntervalDays: numbe
       if (now !== undefined) entry.now = now;
       return entry;
     }),
-    leftOut: keys.length - covered.length,
+    leftOut: keys.filter((k) => !k.rotatable).length,
+    managedElsewhere: keys.filter((k) => k.rotatable && managedElsewhere(k) !== undefined).length,
   };
 }
 
@@ -89,6 +93,9 @@ export function renderPolicyYaml(doc: PolicyDocument, header: PolicyHeader): str
     `# Applying it (see examples/gitops-many-keys) brings ${plural(changing, "key")} into line (marked "now:") and leaves ` +
       `${count(doc.keys.length - changing)} compliant as ${doc.keys.length - changing === 1 ? "it is" : "they are"}.`,
     ...(doc.leftOut > 0 ? [`# ${plural(doc.leftOut, "key")} that cannot rotate ${doc.leftOut === 1 ? "is" : "are"} left out (see discover's table).`] : []),
+    ...(doc.managedElsewhere > 0
+      ? [`# ${plural(doc.managedElsewhere, "key")} that another stack manages ${doc.managedElsewhere === 1 ? "is" : "are"} left out (claimed, or in a state file given; see the OWNER column).`]
+      : []),
     "#",
     "# defaults apply to every key; a key may override enabled and intervalDays.",
     "# intervalDays: whole days from 30 to 365.",

@@ -1,15 +1,17 @@
 // `huaweicloud-kms discover`: the thin I/O edge around the inventory and the report. It resolves
-// the settings as the provider does (flags, then the HW_* environment), takes the inventory with
+// the settings as the provider does (flags, then the HW_* environment), reads the stack exports
+// given with --exclude-state (before any KMS call, so a wrong file costs none), takes the inventory with
 // progress on stderr, prints the table or the JSON on stdout, writes the files asked for, and
 // answers with the exit code. Every line it prints about a failure passes through a redactor of
 // the credentials in the environment, so no secret reaches a terminal or a CI log.
-import { existsSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { createRedactor, KmsConfigError, resolveKmsConfig, SETTING_SOURCES, type KmsClientConfig } from "../../config/kms-config.js";
-import { buildReport, exitCodeOf, plural, renderJson, renderSummary, renderTable, type DiscoveryReport } from "../../discovery/discovery-report.js";
+import { buildReport, count, coveredKeys, exitCodeOf, managedElsewhere, plural, renderJson, renderSummary, renderTable, type DiscoveryReport } from "../../discovery/discovery-report.js";
 import { buildImportFile, renderImportFile } from "../../discovery/import-file.js";
 import { takeInventory } from "../../discovery/key-inventory.js";
 import { policyFileOf } from "../../discovery/policy-file.js";
+import { keysOfStackExport, StackExportError, type StackKeys } from "../../discovery/stack-export.js";
 import { PLUGIN_DOWNLOAD_URL, PLUGIN_VERSION } from "../../engine/plugin-package.js";
 import { KmsApiError } from "../../kms/kms-api-error.js";
 import { KmsClient, type KmsClientOptions } from "../../kms/kms-client.js";
@@ -67,6 +69,36 @@ function credentialSource(config: KmsClientConfig): string {
   return config.credentials.kind === "token" ? `token from ${sources.authToken ?? "?"}` : `access key from ${sources.accessKey ?? "?"}`;
 }
 
+/** The keys each `--exclude-state` file manages; a file that cannot be read or is no stack export is a usage error. */
+function readStates(files: readonly string[]): { file: string; keys: StackKeys }[] {
+  return files.map((file) => {
+    const flag = `--exclude-state ${JSON.stringify(file)}`;
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (e) {
+      throw new CliUsageError(`${flag}: cannot read it: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    try {
+      return { file, keys: keysOfStackExport(text, flag) };
+    } catch (e) {
+      if (e instanceof StackExportError) throw new CliUsageError(e.message);
+      throw e;
+    }
+  });
+}
+
+/** Why rotatable keys were left out of the files: "2 that other stacks manage (1 claimed, 1 in team.json)". */
+function leftOutText(report: DiscoveryReport): string {
+  const managed = report.keys.filter((k) => k.rotatable && managedElsewhere(k) !== undefined);
+  if (managed.length === 0) return "";
+  const claimed = managed.filter((k) => k.owner !== null).length;
+  const perFile = new Map<string, number>();
+  for (const k of managed) if (k.owner === null && k.inState !== null) perFile.set(k.inState.file, (perFile.get(k.inState.file) ?? 0) + 1);
+  const parts = [...(claimed > 0 ? [`${count(claimed)} claimed`] : []), ...[...perFile].map(([file, n]) => `${count(n)} in ${file}`)];
+  return `; left out ${count(managed.length)} that other stacks manage (${parts.join(", ")})`;
+}
+
 function isCredentialRefusal(e: unknown): boolean {
   return KmsApiError.isInstance(e) && (e.status === 401 || e.status === 403);
 }
@@ -80,6 +112,7 @@ export async function runDiscover(argv: readonly string[], io: DiscoverIo): Prom
 
   let options: DiscoverOptions;
   let config: KmsClientConfig;
+  let states: { file: string; keys: StackKeys }[];
   try {
     const parsed = parseDiscoverArgs(argv);
     if (parsed === "help") {
@@ -89,6 +122,7 @@ export async function runDiscover(argv: readonly string[], io: DiscoverIo): Prom
     options = parsed;
     if (options.importFile !== undefined) checkOutputPath("--import-file", options.importFile);
     if (options.policyFile !== undefined) checkOutputPath("--policy-file", options.policyFile);
+    states = readStates(options.excludeState ?? []);
     config = resolveKmsConfig({ explicit: options.settings, env: io.env, flags: SETTING_FLAGS });
   } catch (e) {
     if (CliUsageError.isInstance(e)) {
@@ -106,6 +140,7 @@ export async function runDiscover(argv: readonly string[], io: DiscoverIo): Prom
   const progress = (line: string): void => {
     if (!options.quiet) io.stderr(`${line}\n`);
   };
+  for (const { file, keys } of states) progress(`${file}: ${keys.stack === undefined ? "a stack with no resources" : `stack ${keys.stack}`} manages ${plural(keys.keyIds.size, "key")}`);
   progress(`listing the keys of project ${config.projectId} at ${config.endpoint} (${credentialSource(config)})`);
   const now = io.now ?? (() => new Date());
   let report: DiscoveryReport;
@@ -128,6 +163,7 @@ export async function runDiscover(argv: readonly string[], io: DiscoverIo): Prom
         ...(options.keyState === undefined ? {} : { keyState: options.keyState }),
         ...(options.keySpec === undefined ? {} : { keySpec: options.keySpec }),
       },
+      states,
     });
   } catch (e) {
     error(e instanceof Error ? e.message : String(e));
@@ -143,7 +179,8 @@ export async function runDiscover(argv: readonly string[], io: DiscoverIo): Prom
     ["--import-file", options.importFile, () => renderImportFile(buildImportFile(report.keys, { version: PLUGIN_VERSION, pluginDownloadUrl: PLUGIN_DOWNLOAD_URL })), "for pulumi import --file"],
     ["--policy-file", options.policyFile, () => policyFileOf(report), "as a rotation policy"],
   ];
-  const covered = report.keys.filter((k) => k.rotatable).length;
+  const covered = coveredKeys(report.keys).length;
+  const leftOut = leftOutText(report);
   for (const [flag, path, text, what] of files) {
     if (path === undefined) continue;
     try {
@@ -152,7 +189,7 @@ export async function runDiscover(argv: readonly string[], io: DiscoverIo): Prom
       error(`cannot write ${flag} ${JSON.stringify(path)}: ${e instanceof Error ? e.message : String(e)}`);
       return ExitCode.Failed;
     }
-    progress(`wrote ${plural(covered, "rotatable key")} to ${path} ${what}`);
+    progress(`wrote ${plural(covered, "rotatable key")} to ${path} ${what}${leftOut}`);
   }
   return exitCodeOf(report);
 }

@@ -21,6 +21,7 @@ describe("parseDiscoverArgs", () => {
     expect(
       parseDiscoverArgs([
         "--max-interval", "90", "--json", "--quiet", "--import-file", "keys.json", "--policy-file=policy.yaml",
+        "--exclude-state", "team.json", "--exclude-state=platform.json",
         "--page-size", "5", "--key-state", "enabled", "--key-spec", "sm4",
         "--region", "eu-de", "--project-id", "p1", "--endpoint", "http://127.0.0.1:4566",
         "--max-retries", "0", "--request-timeout-ms", "500", "--deadline-ms", "9000", "--max-concurrency", "4",
@@ -35,7 +36,9 @@ describe("parseDiscoverArgs", () => {
       quiet: true,
       importFile: "keys.json",
       policyFile: "policy.yaml",
+      excludeState: ["team.json", "platform.json"],
     });
+    expect(usageError(["--exclude-state", " "])).toBe("--exclude-state needs a file path");
     expect(parseDiscoverArgs(["-q", "--key-state", "4", "--key-spec", "ALL"])).toMatchObject({ quiet: true, keyState: "4" });
     expect(parseDiscoverArgs(["--key-spec", "ALL"])).not.toHaveProperty("keySpec");
     expect(parseDiscoverArgs(["--key-state", "Pending Deletion"])).toMatchObject({ keyState: "4" });
@@ -44,7 +47,7 @@ describe("parseDiscoverArgs", () => {
   it("answers --help with the usage, which names every flag and the exit codes", () => {
     expect(parseDiscoverArgs(["--help"])).toBe("help");
     expect(parseDiscoverArgs(["-h"])).toBe("help");
-    for (const flag of ["--max-interval", "--json", "--import-file", "--policy-file", "--quiet", "--page-size", "--key-state", "--key-spec", "--region", "--project-id", "--endpoint", "HW_SECRET_KEY", "Exit codes"]) {
+    for (const flag of ["--max-interval", "--json", "--import-file", "--policy-file", "--exclude-state", "--quiet", "--page-size", "--key-state", "--key-spec", "--region", "--project-id", "--endpoint", "HW_SECRET_KEY", "Exit codes"]) {
       expect(DISCOVER_USAGE).toContain(flag);
     }
   });

@@ -68,6 +68,8 @@ export interface DiscoverOptions {
   quiet: boolean;
   importFile?: string;
   policyFile?: string;
+  /** `pulumi stack export` files whose keys the import and policy files leave out. */
+  excludeState?: string[];
 }
 
 const ENV = (setting: ResolvableSetting): string => SETTING_SOURCES[setting].env.join(", ");
@@ -76,14 +78,18 @@ const ENV = (setting: ResolvableSetting): string => SETTING_SOURCES[setting].env
 export const DISCOVER_USAGE = `Usage: huaweicloud-kms discover [options]
 
 Lists every KMS key of the project (list-keys, page by page, plus one rotation status read per
-rotating key; nothing is written to KMS), prints each key with its rotation and a verdict against
-the rotation policy, and can write the files that bring the keys under Pulumi.
+rotating key, and the stacks' claims in one tag listing per 1,000 claimed keys; nothing is written
+to KMS), prints each key with its rotation, its owner (the stack that claims it) and a verdict
+against the rotation policy, and can write the files that bring the keys under Pulumi.
 
 Policy and output:
   --max-interval <days>      longest rotation interval allowed, 30..365        [default ${DEFAULT_MAX_INTERVAL_DAYS}]
   --json                     print one JSON document instead of the table
-  --import-file <path>       write a \`pulumi import --file\` document of every rotatable key
-  --policy-file <path>       write a rotation policy (examples/gitops-many-keys) of every rotatable key
+  --import-file <path>       write a \`pulumi import --file\` document of every rotatable key that
+                             no stack manages (keys a stack claims are left out)
+  --policy-file <path>       write a rotation policy (examples/gitops-many-keys) of the same keys
+  --exclude-state <file>     leave out of both files every key this \`pulumi stack export\` file
+                             manages (stacks without claims); may be given more than once
   -q, --quiet                no progress lines on stderr
 
 Listing:
@@ -169,6 +175,7 @@ export function parseDiscoverArgs(argv: readonly string[]): DiscoverOptions | "h
         json: { type: "boolean" },
         "import-file": { type: "string" },
         "policy-file": { type: "string" },
+        "exclude-state": { type: "string", multiple: true },
         quiet: { type: "boolean", short: "q" },
         "page-size": { type: "string" },
         "key-state": { type: "string" },
@@ -216,5 +223,7 @@ export function parseDiscoverArgs(argv: readonly string[]): DiscoverOptions | "h
   if (keySpec !== undefined) options.keySpec = keySpec;
   if (importFile !== undefined) options.importFile = importFile;
   if (policyFile !== undefined) options.policyFile = policyFile;
+  const states = values["exclude-state"];
+  if (states !== undefined) options.excludeState = states.map((state) => path("--exclude-state", state) ?? state);
   return options;
 }

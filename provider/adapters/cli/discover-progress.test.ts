@@ -11,6 +11,14 @@ describe("progressLines", () => {
     expect(lines).toEqual(["listed 1,000 of 10,000 keys (1 page)", "listed 2,000 of 10,000 keys (2 pages)", "listed 12 keys (1 page)"]);
   });
 
+  it("writes one line per owners' listing", () => {
+    const lines: string[] = [];
+    const on = progressLines((l) => lines.push(l));
+    on({ phase: "owners", calls: 1, keys: 1000, total: 1500 });
+    on({ phase: "owners", calls: 2, keys: 1500, total: 1500 });
+    expect(lines).toEqual(["listed the owners of 1,000 of 1,500 claimed keys (1 call)", "listed the owners of 1,500 of 1,500 claimed keys (2 calls)"]);
+  });
+
   it("writes at most ten lines for the status reads, the last when all are done", () => {
     const lines: string[] = [];
     const on = progressLines((l) => lines.push(l));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { isLoopbackAddress } from "./admin-api.js";
 import { DEFAULT_PROJECT_ID, emulatorAdmin, startEmulator, type EmulatorAdmin, type RunningEmulator } from "./index.js";
-import { callKms, errorOf, send } from "./kms-test-client.js";
+import { callKms, callKmsRoute, errorOf, send } from "./kms-test-client.js";
 
 const KEY = "0d0466b0-e727-4d9c-b35d-f84bb474a37f";
 const KEY2 = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
@@ -40,6 +40,7 @@ describe("keys", () => {
       numberOfRotations: 0,
       lastRotationTime: null,
       creationDate: expect.any(Number) as unknown,
+      tags: [],
     });
   });
 
@@ -107,6 +108,36 @@ describe("keys", () => {
     expect((await send(emu.url, "POST", `/__admin/keys/${KEY2}/rotate`)).status).toBe(404);
   });
 
+  it("tags: PUT sets the whole list in order, PATCH changes an existing key only, the API reads them", async () => {
+    const owner = { key: "pulumi-rotation-owner", value: "infra/prod" };
+    const created = await admin.putKey(KEY, { tags: [owner, { key: "team", value: "" }] });
+    expect(created.tags).toEqual([owner, { key: "team", value: "" }]);
+    const shown = await callKmsRoute(emu.url, { operation: "show-kms-tags", keyId: KEY });
+    expect(shown.json).toEqual({ tags: [owner, { key: "team", value: "" }], existTagsNum: 2 });
+    // Other fields leave the tags alone; tags replace the list.
+    expect((await admin.putKey(KEY, { rotationEnabled: true })).tags).toEqual([owner, { key: "team", value: "" }]);
+    expect((await admin.patchKey(KEY, { tags: [{ key: "team", value: "b" }] })).tags).toEqual([{ key: "team", value: "b" }]);
+    expect(await admin.getKey(KEY)).toMatchObject({ rotationEnabled: true, tags: [{ key: "team", value: "b" }] });
+
+    const patchMissing = await send(emu.url, "PATCH", `/__admin/keys/${KEY2}`, { "Content-Type": "application/json" }, '{"tags":[]}');
+    expect(patchMissing.status).toBe(404);
+    expect(await admin.getKey(KEY2)).toBeUndefined();
+  });
+
+  it("tags: refuses a tag key twice and tags that are not {key, value} strings, but allows what the API would refuse", async () => {
+    const put = (body: unknown) => send(emu.url, "PUT", `/__admin/keys/${KEY}`, { "Content-Type": "application/json" }, JSON.stringify(body));
+    const twice = await put({ tags: [{ key: "a", value: "1" }, { key: "a", value: "2" }] });
+    expect(twice.status).toBe(400);
+    expect(errorOf(twice)?.error_msg).toContain('"a" appears more than once');
+    expect((await put({ tags: [{ key: "a" }] })).status).toBe(400);
+    expect((await put({ tags: [{ key: "a", value: 1 }] })).status).toBe(400);
+    expect((await put({ tags: [{ key: "a", value: "1", owner: "x" }] })).status).toBe(400);
+    expect(await admin.getKey(KEY)).toBeUndefined();
+    // Eleven tags and a 50-character value: a state a client must still read.
+    const eleven = Array.from({ length: 11 }, (_, i) => ({ key: `k${i}`, value: "v".repeat(50) }));
+    expect((await put({ tags: eleven })).status).toBe(201);
+  });
+
   it("lists keys", async () => {
     await admin.putKey(KEY);
     await admin.putKey(KEY2);
@@ -165,7 +196,7 @@ describe("admin access", () => {
 
   it("answers 404 for unknown admin routes and needs no credentials", async () => {
     expect((await send(emu.url, "GET", "/__admin/nope")).status).toBe(404);
-    expect((await send(emu.url, "PATCH", `/__admin/keys/${KEY}`)).status).toBe(404);
+    expect((await send(emu.url, "PATCH", "/__admin/requests")).status).toBe(404);
     expect((await send(emu.url, "GET", "/__admin/requests")).status).toBe(200);
   });
 });
@@ -173,11 +204,21 @@ describe("admin access", () => {
 describe("seed", () => {
   it("starts with the seeded keys", async () => {
     const seeded = await startEmulator({
-      seed: { keys: [{ keyId: KEY, rotationEnabled: true, rotationInterval: 90, keySpec: "SM4" }, { keyId: KEY2, origin: "external" }] },
+      seed: {
+        keys: [
+          { keyId: KEY, rotationEnabled: true, rotationInterval: 90, keySpec: "SM4", tags: [{ key: "pulumi-rotation-owner", value: "infra/prod" }] },
+          { keyId: KEY2, origin: "external" },
+        ],
+      },
     });
     try {
       const a = emulatorAdmin(seeded.url);
-      expect(await a.getKey(KEY)).toMatchObject({ rotationEnabled: true, rotationInterval: 90, keySpec: "SM4" });
+      expect(await a.getKey(KEY)).toMatchObject({
+        rotationEnabled: true,
+        rotationInterval: 90,
+        keySpec: "SM4",
+        tags: [{ key: "pulumi-rotation-owner", value: "infra/prod" }],
+      });
       expect(await a.getKey(KEY2)).toMatchObject({ origin: "external" });
     } finally {
       await seeded.close();

@@ -11,7 +11,22 @@ const timestamp = z.union([
   z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
 ]);
 
-/** Body of `PUT /__admin/keys/{keyId}`; timestamps are epoch milliseconds or ISO-8601 strings. */
+/**
+ * A key's tags as the admin sets them: the whole list, in order. Only a tag key carried twice is
+ * refused (no key can be in that state); lengths, characters and the count of 10 are not checked,
+ * so a test can arrange tags the service would never let a client write.
+ */
+const adminTagsSchema = z
+  .array(z.strictObject({ key: z.string(), value: z.string() }))
+  .superRefine((tags, ctx) => {
+    const seen = new Set<string>();
+    for (const { key } of tags) {
+      if (seen.has(key)) ctx.addIssue({ code: "custom", message: `the tag key ${JSON.stringify(key)} appears more than once` });
+      seen.add(key);
+    }
+  });
+
+/** Body of `PUT`/`PATCH /__admin/keys/{keyId}`; timestamps are epoch milliseconds or ISO-8601 strings. */
 export const adminKeyPatchSchema = z.strictObject({
   projectId: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/).optional(),
   keyState: z.enum(KeyState).optional(),
@@ -26,6 +41,7 @@ export const adminKeyPatchSchema = z.strictObject({
   numberOfRotations: z.int().nonnegative().optional(),
   lastRotationTime: timestamp.nullable().optional(),
   creationDate: timestamp.optional(),
+  tags: adminTagsSchema.optional(),
 });
 
 /** What `putKey` accepts. */
@@ -127,6 +143,13 @@ export function handleAdmin(ctx: AdminContext, method: string, path: string, raw
       if (!parsed.ok) return parsed.res;
       const { key, created } = ctx.state.put(keyId, parsed.value);
       return { status: created ? 201 : 200, body: key };
+    }
+    case "PATCH keys/:id": {
+      // Like PUT, but only for a key that exists: a typo in a test's key id fails instead of creating one.
+      if (!ctx.state.get(keyId)) return notFound;
+      const parsed = parseJson(rawBody, adminKeyPatchSchema);
+      if (!parsed.ok) return parsed.res;
+      return { status: 200, body: ctx.state.put(keyId, parsed.value).key };
     }
     case "DELETE keys/:id":
       return ctx.state.delete(keyId) ? { status: 204 } : notFound;

@@ -144,6 +144,7 @@ function showValue(value: unknown): string {
 /** The fields allowed at `path` (the file, or one of its keys), for "unknown field" lines. */
 function fieldsAt(path: readonly PropertyKey[]): string[] {
   if (path.length === 0) return Object.keys(seedFileSchema.shape);
+  if (path.at(-2) === "tags") return ["key", "value"];
   // keyId first: it is the one field every key needs.
   return ["keyId", ...Object.keys(seedFileSchema.shape.keys.element.shape).filter((f) => f !== "keyId")];
 }

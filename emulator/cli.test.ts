@@ -89,7 +89,7 @@ describe("a bad seed file", () => {
     const seed = {
       keys: [
         { keyId: "bad", rotationInterval: "x", keyState: "9", lastRotationTime: "yesterday" },
-        { keyId: KEY, rotationInterval: 90.5, rotationEnabled: "yes", bogus: 1 },
+        { keyId: KEY, rotationInterval: 90.5, rotationEnabled: "yes", bogus: 1, tags: [{ key: "a", value: "1" }, { key: "a", value: "2", owner: "x" }] },
       ],
       extra: 2,
     };
@@ -101,7 +101,9 @@ describe("a bad seed file", () => {
         'seed file <file>: keys[0].lastRotationTime: must be epoch milliseconds (a whole number >= 0) or an ISO-8601 date-time with a zone, e.g. "2024-01-31T00:00:00Z", got "yesterday"',
         "seed file <file>: keys[1].rotationInterval: must be a whole number, got 90.5",
         'seed file <file>: keys[1].rotationEnabled: must be a boolean, got "yes"',
-        "seed file <file>: keys[1].bogus: is not a field here; the fields are keyId, projectId, keyState, origin, defaultKeyFlag, keySpec, keyAlias, rotationEnabled, rotationInterval, numberOfRotations, lastRotationTime, creationDate",
+        "seed file <file>: keys[1].bogus: is not a field here; the fields are keyId, projectId, keyState, origin, defaultKeyFlag, keySpec, keyAlias, rotationEnabled, rotationInterval, numberOfRotations, lastRotationTime, creationDate, tags",
+        "seed file <file>: keys[1].tags[1].owner: is not a field here; the fields are key, value",
+        'seed file <file>: keys[1].tags: the tag key "a" appears more than once',
         "seed file <file>: extra: is not a field here; the fields are keys",
       ].sort(),
     );

@@ -15,7 +15,7 @@ export {
   type TokenCredential,
 } from "./config.js";
 export { seedFileSchema, type AdminKeyInput, type SeedFile } from "./admin-api.js";
-export type { AdminKey, AdminKeyPatch, DefaultKeyFlag, KeyOrigin } from "./kms-state.js";
+export type { AdminKey, AdminKeyPatch, DefaultKeyFlag, KeyOrigin, KeyTag } from "./kms-state.js";
 export type { RequestLogEntry } from "./request-log.js";
 export type { ActiveFault, FaultRule } from "./faults.js";
 
@@ -23,8 +23,10 @@ export type { ActiveFault, FaultRule } from "./faults.js";
 export interface EmulatorAdmin {
   /** Empties keys, request log and faults. */
   reset(): Promise<void>;
-  /** Creates the key or changes it out of band (drift). */
+  /** Creates the key or changes it out of band (drift); `tags` replaces the whole tag list. */
   putKey(keyId: string, patch?: AdminKeyInput): Promise<AdminKey>;
+  /** Changes an existing key (rejects when there is none); `tags` replaces the whole tag list. */
+  patchKey(keyId: string, patch: AdminKeyInput): Promise<AdminKey>;
   /** The key, or undefined when it does not exist. */
   getKey(keyId: string): Promise<AdminKey | undefined>;
   listKeys(): Promise<AdminKey[]>;
@@ -61,6 +63,9 @@ export function emulatorAdmin(url: string): EmulatorAdmin {
     },
     async putKey(keyId, patch = {}) {
       return (await call("PUT", keyPath(keyId), patch)) as AdminKey;
+    },
+    async patchKey(keyId, patch) {
+      return (await call("PATCH", keyPath(keyId), patch)) as AdminKey;
     },
     async getKey(keyId) {
       return (await call("GET", keyPath(keyId), undefined, true)) as AdminKey | undefined;

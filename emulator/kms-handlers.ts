@@ -1,7 +1,9 @@
-// Validation and semantics of the eight KMS operations (docs/kms-api.md). Each request is a
-// function of (state, project, raw body): no HTTP here, so every rule is testable on its own and
-// the server only maps outcomes to responses.
+// Validation and semantics of the KMS operations (docs/kms-api.md): the eight that name their key
+// in the body here, the tag operations in tag-handlers.ts. Each request is a function of (state,
+// project, path parameters, raw body): no HTTP here, so every rule is testable on its own and the
+// server only maps outcomes to responses.
 import { KmsErrorCode } from "../provider/kms/kms-error-codes.js";
+import type { KmsRoute } from "../provider/kms/kms-routes.js";
 import {
   ALL_KEY_SPECS,
   DEFAULT_ROTATION_INTERVAL_DAYS,
@@ -15,40 +17,23 @@ import {
   type KmsOperation,
 } from "../provider/kms/kms-rules.js";
 import type { AdminKey, KmsState } from "./kms-state.js";
+import {
+  apiError,
+  isOutcome,
+  keyInfo,
+  ok,
+  parseBody,
+  validateSequence,
+  type Body,
+  type Outcome,
+} from "./kms-wire.js";
+import { handleTagOperation, isTagOperation, type TagOperation } from "./tag-handlers.js";
 
-/** What an operation answers: a 200 body, or an error for the `{"error":{...}}` envelope. */
-export type Outcome =
-  | { ok: true; body: Record<string, unknown> }
-  | { ok: false; status: number; code: string; message: string };
+export { apiError, type Outcome } from "./kms-wire.js";
 
 export interface HandlerOptions {
   /** Answer get-key-rotation-status with strings, as the doc tables describe. */
   looseTypes: boolean;
-}
-
-export function apiError(status: number, code: string, message: string): Outcome & { ok: false } {
-  return { ok: false, status, code, message };
-}
-
-const MAX_SEQUENCE_BYTES = 36;
-
-type Body = Record<string, unknown>;
-
-function parseBody(raw: string): Body | Outcome {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    return apiError(400, KmsErrorCode.InvalidBody, "Invalid request body: not valid JSON");
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    return apiError(400, KmsErrorCode.InvalidBody, "Invalid request body: a JSON object is required");
-  }
-  return parsed as Body;
-}
-
-function isOutcome(value: unknown): value is Outcome {
-  return typeof value === "object" && value !== null && "ok" in value;
 }
 
 /** The `key_id` of a body if it has a string one; used to label logs and match faults. */
@@ -60,17 +45,6 @@ export function peekKeyId(raw: string): string | undefined {
     }
   } catch {
     // Not JSON: there is no key id to report.
-  }
-  return undefined;
-}
-
-function validateSequence(body: Body): Outcome | undefined {
-  const sequence = body.sequence;
-  if (
-    sequence !== undefined &&
-    (typeof sequence !== "string" || Buffer.byteLength(sequence, "utf8") > MAX_SEQUENCE_BYTES)
-  ) {
-    return apiError(400, KmsErrorCode.InvalidSequence, `Invalid sequence: a string of at most ${MAX_SEQUENCE_BYTES} bytes is required`);
   }
   return undefined;
 }
@@ -190,49 +164,8 @@ function rotationStatus(key: AdminKey, loose: boolean): Record<string, unknown> 
   };
 }
 
-function keyInfo(key: AdminKey): Record<string, unknown> {
-  const asymmetric = isAsymmetricKeySpec(key.keySpec);
-  return {
-    key_id: key.keyId,
-    domain_id: "emulator-domain",
-    key_alias: key.keyAlias,
-    realm: "emulator",
-    key_description: "",
-    creation_date: String(key.creationDate),
-    scheduled_deletion_date: "",
-    key_state: key.keyState,
-    default_key_flag: key.defaultKeyFlag,
-    key_type: "1",
-    expiration_time: "",
-    origin: key.origin,
-    key_rotation_enabled: String(key.rotationEnabled),
-    sys_enterprise_project_id: "0",
-    key_spec: key.keySpec,
-    key_usage: asymmetric ? "SIGN_VERIFY" : "ENCRYPT_DECRYPT",
-  };
-}
-
-function ok(body: Record<string, unknown> = {}): Outcome {
-  return { ok: true, body };
-}
-
 /** Operations that name their key in the body (everything but list-keys and the tag operations). */
 type BodyKeyOperation = Exclude<KmsOperation, "list-keys" | TagOperation>;
-
-/** The tag operations (kms-routes.ts): their key id, if any, comes from the path. */
-const TAG_OPERATIONS = [
-  "show-kms-tags",
-  "create-kms-tag",
-  "batch-create-kms-tags",
-  "delete-tag",
-  "list-kms-tags",
-  "list-kms-by-tags",
-] as const satisfies readonly KmsOperation[];
-type TagOperation = (typeof TAG_OPERATIONS)[number];
-
-function isTagOperation(op: KmsOperation): op is TagOperation {
-  return (TAG_OPERATIONS as readonly string[]).includes(op);
-}
 
 function apply(state: KmsState, key: AdminKey, op: BodyKeyOperation, interval: number | undefined, opts: HandlerOptions): Outcome {
   switch (op) {
@@ -284,20 +217,22 @@ function setKeyEnabled(state: KmsState, key: AdminKey, enable: boolean): Outcome
   return ok({ key_info: { key_id: key.keyId, key_state: to } });
 }
 
-/** Validates and performs one API call against the state of `projectId`. */
+/**
+ * Validates and performs one API call against the state of `projectId`; `route` is the operation
+ * with the path parameters it was called with (kms-routes.ts).
+ */
 export function handleKmsOperation(
   state: KmsState,
-  op: KmsOperation,
+  route: KmsRoute,
   projectId: string,
   rawBody: string,
   opts: HandlerOptions,
 ): Outcome {
+  const op = route.operation;
+  if (isTagOperation(op)) return handleTagOperation(state, { operation: op, keyId: route.keyId, tagKey: route.tagKey }, projectId, rawBody);
   const body = parseBody(rawBody);
   if (isOutcome(body)) return body;
   if (op === "list-keys") return listKeys(state, projectId, body);
-  if (isTagOperation(op)) {
-    return apiError(404, KmsErrorCode.ApiNotFound, "The API does not exist or has not been published in the environment");
-  }
   const keyId = validateCommon(body);
   if (isOutcome(keyId)) return keyId;
   let interval: number | undefined;

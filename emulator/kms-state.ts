@@ -7,6 +7,12 @@ export type KeyOrigin = "kms" | "external";
 /** "1" marks a Default Master Key (created by a cloud service, cannot rotate). */
 export type DefaultKeyFlag = "0" | "1";
 
+/** A tag on a key: a tag key and its value (KMS allows one value per tag key). */
+export interface KeyTag {
+  key: string;
+  value: string;
+}
+
 /** One key as the emulator stores it; also the shape of the admin API. */
 export interface AdminKey {
   keyId: string;
@@ -25,10 +31,17 @@ export interface AdminKey {
   lastRotationTime: number | null;
   /** Epoch milliseconds. */
   creationDate: number;
+  /** In the order they were added; a tag key appears at most once. */
+  tags: KeyTag[];
 }
 
 /** Fields an admin may set; everything but the id. */
 export type AdminKeyPatch = Partial<Omit<AdminKey, "keyId">>;
+
+/** A copy that shares nothing with the stored key, so callers cannot change the store by accident. */
+function copyKey(key: AdminKey): AdminKey {
+  return { ...key, tags: key.tags.map((t) => ({ ...t })) };
+}
 
 /** Keys of all projects. A key id is unique across projects, as on the real service. */
 export class KmsState {
@@ -46,17 +59,18 @@ export class KmsState {
   /** A copy of the key, whatever its project. */
   get(keyId: string): AdminKey | undefined {
     const key = this.keys.get(keyId);
-    return key ? { ...key } : undefined;
+    return key ? copyKey(key) : undefined;
   }
 
   /** The key as seen from `projectId`: another project's key does not exist there. */
   find(projectId: string, keyId: string): AdminKey | undefined {
     const key = this.keys.get(keyId);
-    return key?.projectId === projectId ? { ...key } : undefined;
+    return key?.projectId === projectId ? copyKey(key) : undefined;
   }
 
+  /** Every key in creation (or seeding) order, the order listings answer in. */
   list(): AdminKey[] {
-    return [...this.keys.values()].map((k) => ({ ...k }));
+    return [...this.keys.values()].map(copyKey);
   }
 
   /** Creates the key with defaults for what the patch leaves out, or changes an existing one. */
@@ -75,11 +89,12 @@ export class KmsState {
       numberOfRotations: 0,
       lastRotationTime: null,
       creationDate: this.now(),
+      tags: [],
     };
     const defined = Object.fromEntries(Object.entries(patch as Record<string, unknown>).filter(([, v]) => v !== undefined)) as AdminKeyPatch;
-    const key: AdminKey = { ...base, ...defined, keyId };
+    const key: AdminKey = copyKey({ ...base, ...defined, keyId });
     this.keys.set(keyId, key);
-    return { key: { ...key }, created: existing === undefined };
+    return { key: copyKey(key), created: existing === undefined };
   }
 
   delete(keyId: string): boolean {
@@ -92,6 +107,6 @@ export class KmsState {
     if (!key) return undefined;
     key.numberOfRotations += 1;
     key.lastRotationTime = this.now();
-    return { ...key };
+    return copyKey(key);
   }
 }

@@ -1,6 +1,7 @@
 // A deliberately small KMS caller for the emulator's own tests and benchmarks: raw node:http so a
 // test controls every header and byte, and sees dropped connections as errors.
 import { request, type IncomingHttpHeaders } from "node:http";
+import { kmsMethod, kmsRelativePath, type KmsRoute } from "../provider/kms/kms-routes.js";
 import { authorizationHeader, formatSdkDate } from "../provider/transport/aksk-signer.js";
 import { DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY, DEFAULT_TOKEN } from "./config.js";
 
@@ -65,8 +66,21 @@ export interface CallOptions {
 
 /** Calls `POST /v1.0/{project}/kms/{operation}` on the emulator at `url`. */
 export function callKms(url: string, operation: string, body: unknown, opts: CallOptions = {}): Promise<RawResponse> {
-  const path = `/v1.0/${opts.projectId ?? DEFAULT_PROJECT_ID}/kms/${operation}`;
-  const text = opts.rawBody ?? JSON.stringify(body);
+  return callKmsPath(url, "POST", operation, opts.rawBody ?? JSON.stringify(body), opts);
+}
+
+/**
+ * Calls an operation where kms-routes.ts places it (its method, its path with the key id and tag
+ * key filled in), signed over that method and path. GET and DELETE send no body unless one is given.
+ */
+export function callKmsRoute(url: string, route: KmsRoute, body?: unknown, opts: CallOptions = {}): Promise<RawResponse> {
+  const text = opts.rawBody ?? (body === undefined ? "" : JSON.stringify(body));
+  return callKmsPath(url, kmsMethod(route.operation), kmsRelativePath(route), text, opts);
+}
+
+/** Sends `text` to `{method} /v1.0/{project}/kms/{relativePath}` with the credentials `opts` asks for. */
+function callKmsPath(url: string, method: string, relativePath: string, text: string, opts: CallOptions): Promise<RawResponse> {
+  const path = `/v1.0/${opts.projectId ?? DEFAULT_PROJECT_ID}/kms/${relativePath}`;
   const headers: Record<string, string> = { "Content-Type": "application/json", ...opts.headers };
   const auth = opts.auth ?? "aksk";
   if (auth === "token") headers["X-Auth-Token"] = opts.token ?? DEFAULT_TOKEN;
@@ -74,11 +88,11 @@ export function callKms(url: string, operation: string, body: unknown, opts: Cal
     headers["X-Sdk-Date"] = formatSdkDate(opts.date ?? new Date());
     const signed = { ...headers, Host: new URL(url).host };
     headers.Authorization = authorizationHeader(
-      { method: "POST", path, headers: signed, body: text },
+      { method, path, headers: signed, body: text },
       { accessKey: opts.accessKey ?? DEFAULT_ACCESS_KEY, secretKey: opts.secretKey ?? DEFAULT_SECRET_KEY },
     );
   }
-  return send(url, "POST", path, headers, opts.tamper ? opts.tamper(text) : text);
+  return send(url, method, path, headers, opts.tamper ? opts.tamper(text) : text);
 }
 
 /** The `{ error_code, error_msg }` of an error response, or undefined. */

@@ -5,7 +5,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo, Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { KmsErrorCode } from "../provider/kms/kms-error-codes.js";
-import { KMS_OPERATIONS, type KmsOperation } from "../provider/kms/kms-rules.js";
+import { matchKmsRoute } from "../provider/kms/kms-routes.js";
+import { KMS_OPERATIONS } from "../provider/kms/kms-rules.js";
 import { applySeed, handleAdmin, isLoopbackAddress, type AdminContext, type SeedFile } from "./admin-api.js";
 import { authenticate } from "./auth.js";
 import {
@@ -60,7 +61,8 @@ export interface RunningEmulator {
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
-const API_PATH = /^\/v1\.0\/([^/]+)\/kms\/([^/]+)\/?$/;
+/** `/v1.0/{project_id}/kms/<the operation's path>`, one trailing slash tolerated. */
+const API_PATH = /^\/v1\.0\/([^/]+)\/kms\/(.+?)\/?$/;
 
 function authConfig(options: EmulatorOptions): AuthConfig {
   const credentials =
@@ -71,10 +73,6 @@ function authConfig(options: EmulatorOptions): AuthConfig {
         : [options.credentials as AkSkCredential];
   const tokens = (options.tokens ?? [DEFAULT_TOKEN]).map((t) => (typeof t === "string" ? { token: t } : t));
   return { credentials, tokens, clockSkewSeconds: options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS };
-}
-
-function isOperation(value: string): value is KmsOperation {
-  return (KMS_OPERATIONS as readonly string[]).includes(value);
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
@@ -93,6 +91,12 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (status === 204) {
+    // No Content: no body, so no content headers either.
+    res.writeHead(status, { "X-Request-Id": randomUUID(), ...headers });
+    res.end();
+    return;
+  }
   const text = body === undefined ? "" : JSON.stringify(body);
   res.writeHead(status, {
     "Content-Type": "application/json;charset=UTF-8",
@@ -153,9 +157,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
 
   function answer(res: ServerResponse, entry: RequestLogEntry, outcome: Outcome, headers?: Record<string, string>): void {
-    entry.status = outcome.ok ? 200 : outcome.status;
-    if (!outcome.ok) entry.errorCode = outcome.code;
-    send(res, entry.status, outcome.ok ? outcome.body : errorBody(outcome.code, outcome.message), headers);
+    if (outcome.ok) {
+      // An outcome without a body is KMS's 204 No Content (the tag writes).
+      entry.status = outcome.body === undefined ? 204 : 200;
+      send(res, entry.status, outcome.body, headers);
+      return;
+    }
+    entry.status = outcome.status;
+    entry.errorCode = outcome.code;
+    send(res, entry.status, errorBody(outcome.code, outcome.message), headers);
   }
 
   function faultOutcome(action: FaultAction & { kind: "status" }): { outcome: Outcome; headers: Record<string, string> } {
@@ -171,18 +181,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   async function serveApi(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
     const body = await readBody(req);
     const raw = body?.toString("utf8") ?? "";
-    const match = API_PATH.exec(path);
-    const [, projectId, operation] = match ?? [];
-    const keyId = peekKeyId(raw);
+    const method = req.method ?? "GET";
+    const [, projectId, relativePath] = API_PATH.exec(path) ?? [];
+    const route = relativePath === undefined ? undefined : matchKmsRoute(method, relativePath, KMS_OPERATIONS);
+    // Tag operations name their key in the path, the others in the body.
+    const keyId = route?.keyId ?? peekKeyId(raw);
     const entry = log.record({
-      operation: operation ?? path,
+      operation: route?.operation ?? relativePath ?? path,
       ...(keyId === undefined ? {} : { keyId }),
       ...(projectId === undefined ? {} : { projectId }),
       body: loggableBody(raw),
       status: 0,
       at: new Date(now()).toISOString(),
     });
-    if (projectId === undefined || operation === undefined || !isOperation(operation) || req.method !== "POST") {
+    if (projectId === undefined || route === undefined) {
       answer(res, entry, {
         ok: false,
         status: 404,
@@ -192,7 +204,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return;
     }
 
-    const decision = faults.decide(operation, keyId);
+    const decision = faults.decide(route.operation, keyId);
     if (decision.delayMs > 0) await sleep(decision.delayMs, undefined, { signal: closing.signal });
     const action = decision.action;
     if (action?.kind === "reset-before") {
@@ -228,7 +240,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
     const authResult = authenticate(
       {
-        method: "POST",
+        method,
         path,
         query: [...new URLSearchParams(query).entries()],
         headers: req.headers,
@@ -245,7 +257,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const outcome =
       body === undefined
         ? ({ ok: false, status: 400, code: KmsErrorCode.InvalidBody, message: "Invalid request body: larger than 1 MiB" } as const)
-        : handleKmsOperation(state, operation, projectId, raw, { looseTypes });
+        : handleKmsOperation(state, route, projectId, raw, { looseTypes });
 
     if (action?.kind === "reset-after") {
       // The change is applied but the answer is lost: what a client sees when a connection dies mid-flight.

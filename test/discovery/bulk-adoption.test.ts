@@ -45,7 +45,7 @@ describe(`bulk adoption of ${KEYS} keys`, () => {
     await bed.dispose();
   });
 
-  it("discover reports each category, fails the policy, and writes the import and policy files with one list-keys per page and one read per rotating key", async () => {
+  it("discover reports each category, fails the policy, and writes the import and policy files with one list-keys per page, one read per rotating key and one owners' listing", async () => {
     const result = await discover("--json", "--import-file", files.import, "--policy-file", files.policy);
     expect(result.stderr).not.toMatch(/error/i);
     expect(result.code).toBe(1);
@@ -53,7 +53,7 @@ describe(`bulk adoption of ${KEYS} keys`, () => {
     expect(report.keys).toHaveLength(KEYS);
     const wrong = report.keys.filter((k) => k.verdict !== population.expected.get(k.keyId));
     expect(wrong.slice(0, 5)).toEqual([]);
-    expect(count(await takeCalls(bed))).toEqual({ "list-keys": 2, "get-key-rotation-status": population.rotating });
+    expect(count(await takeCalls(bed))).toEqual({ "list-keys": 2, "get-key-rotation-status": population.rotating, "list-kms-by-tags": 1 });
     // Progress on stderr: a line per page.
     expect(result.stderr).toContain("2,000");
 

@@ -1,9 +1,10 @@
 // `huaweicloud-kms discover` as a user runs it: the built command in its own Node process, set up
 // through the HW_* environment, against an emulator holding one key of every kind. Asserts the
 // verdict per key, the exit codes before and after the keys are fixed, the JSON, the exact KMS
-// calls, the import and policy files, and that the credentials appear nowhere.
+// calls, the owners (claims, and a stack export given with --exclude-state), the import and policy
+// files, and that the credentials appear nowhere.
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_PROJECT_ID, emulatorAdmin, startEmulator, type EmulatorAdmin, type RunningEmulator, type SeedFile } from "../../emulator/index.js";
 import { readPolicy } from "../../examples/gitops-many-keys/policy.js";
 import { readPackageManifest } from "../../provider/engine/package-manifest.js";
+import { CLAIM_TAG_KEY } from "../../provider/resources/key-rotation/claim.js";
 
 const root = resolve(__dirname, "../..");
 const command = join(root, "dist/provider/adapters/cli/main.js");
@@ -128,10 +130,22 @@ async function cli(args: string[], env: Record<string, string> = {}, node = proc
   return result;
 }
 
+/** The one list-kms-by-tags request discover makes for the owners of up to 1,000 claimed keys. */
+const OWNERS_LISTING = { action: "filter", tags: [{ key: CLAIM_TAG_KEY, values: [] }], limit: "1000", offset: "0" };
+
 /** The verdict column of the table, per key id. */
 function tableVerdicts(stdout: string): Record<string, string> {
   const rows = stdout.split("\n").filter((l) => /^[0-9a-z]{8}-/.test(l));
   return Object.fromEntries(rows.map((l) => [l.slice(0, 36), (/\s{2}(compliant|not rotating|interval too long|unknown \(.*\)|cannot rotate \(.*\))$/.exec(l) ?? [])[1] ?? l]));
+}
+
+/** One column of the table, per key id, cut where the header puts it. */
+function tableColumn(stdout: string, name: string): Record<string, string> {
+  const lines = stdout.split("\n");
+  const header = lines[0] ?? "";
+  const start = header.indexOf(name);
+  const end = header.slice(start + name.length).search(/\S/) + start + name.length;
+  return Object.fromEntries(lines.filter((l) => /^[0-9a-z]{8}-/.test(l)).map((l) => [l.slice(0, 36), l.slice(start, end).trim()]));
 }
 
 async function operations(): Promise<{ operation: string; keyId?: string; body: unknown }[]> {
@@ -164,15 +178,17 @@ describe("huaweicloud-kms discover against a project with one key of every kind"
     expect(tableVerdicts(r.stdout)).toEqual(VERDICTS);
     expect(r.stdout).toContain(
       "12 keys: 3 compliant, 1 not rotating, 1 interval too long, 1 unknown (KMS.0207); cannot rotate: 1 default key, 1 imported material, 2 asymmetric, 1 disabled, 1 pending deletion\n" +
+        "owners: no key is claimed by a stack\n" +
         "policy (rotation on, every 180 days or more often): 3 of 6 rotatable keys break it\n" +
-        "KMS calls: 1 list-keys page, 6 status reads\n",
+        "KMS calls: 1 list-keys page, 6 status reads, 1 owners' listing (list-kms-by-tags)\n",
     );
     expect(r.stderr.split("\n")).toContain("listed 12 of 12 keys (1 page)");
 
     const log = await operations();
     expect(log.filter((e) => e.operation === "list-keys").map((e) => e.body)).toEqual([{ limit: "1000", key_spec: "ALL", sequence: expect.any(String) as unknown }]);
     expect(log.filter((e) => e.operation === "get-key-rotation-status").map((e) => e.keyId).sort()).toEqual([...ROTATING].sort());
-    expect(log).toHaveLength(1 + ROTATING.length);
+    expect(log.filter((e) => e.operation === "list-kms-by-tags").map((e) => e.body)).toEqual([OWNERS_LISTING]);
+    expect(log).toHaveLength(1 + ROTATING.length + 1);
   });
 
   it("exits 0 once every rotatable key follows the policy, whatever the keys that cannot rotate", async () => {
@@ -199,9 +215,9 @@ describe("huaweicloud-kms discover against a project with one key of every kind"
       passed: boolean;
       keys: { keyId: string; name: string; verdict: string; rotationEnabled: boolean | null; intervalDays: number | null; breaksPolicy: boolean }[];
       summary: { keys: number; rotatable: number; breakingPolicy: number; byVerdict: Record<string, number> };
-      calls: { listKeysPages: number; statusReads: number };
+      calls: { listKeysPages: number; statusReads: number; ownerListings: number };
     };
-    expect(doc).toMatchObject({ format: "huaweicloud-kms-discover/1", policy: { maxIntervalDays: 180 }, passed: false, calls: { listKeysPages: 1, statusReads: 6 } });
+    expect(doc).toMatchObject({ format: "huaweicloud-kms-discover/1", policy: { maxIntervalDays: 180 }, passed: false, calls: { listKeysPages: 1, statusReads: 6, ownerListings: 1 } });
     expect(Object.fromEntries(doc.keys.map((k) => [k.keyId, k.verdict]))).toEqual(tableVerdicts(table.stdout));
     expect(doc.keys.find((k) => k.keyId === KEY.archive)).toMatchObject({ rotationEnabled: true, intervalDays: 365, breaksPolicy: true });
     expect(doc.summary).toMatchObject({ keys: 12, rotatable: 6, breakingPolicy: 3, byVerdict: { compliant: 3, "cannot rotate (asymmetric)": 2 } });
@@ -252,6 +268,37 @@ describe("huaweicloud-kms discover against a project with one key of every kind"
     expect(r.stderr).toContain("wrote 6 rotatable keys to keys.json for pulumi import --file");
   });
 
+  it("shows each key's owner, and leaves keys other stacks manage (claimed, or in a stack export) out of both files", async () => {
+    // Two stacks claim keys (one of them a key that cannot rotate); a stack without claims manages the ledger key.
+    await admin.putKey(KEY.orders, { tags: [{ key: "team", value: "orders" }, { key: CLAIM_TAG_KEY, value: "orders/prod" }] });
+    await admin.putKey(KEY.rsa, { tags: [{ key: CLAIM_TAG_KEY, value: "signing/prod" }] });
+    const stack = "urn:pulumi:dev::team::";
+    writeFileSync(
+      join(dir, "state.json"),
+      JSON.stringify({
+        version: 3,
+        deployment: {
+          manifest: { version: "v3.277.0" },
+          resources: [
+            { urn: `${stack}pulumi:pulumi:Stack::team-dev`, custom: false, type: "pulumi:pulumi:Stack" },
+            { urn: `${stack}huaweicloud-kms:index:KeyRotation::sm4-ledger`, custom: true, id: KEY.ledger, type: "huaweicloud-kms:index:KeyRotation", inputs: { keyId: KEY.ledger }, outputs: { keyId: KEY.ledger, enabled: true, intervalDays: 180 } },
+          ],
+        },
+      }),
+    );
+    const r = await discover(["--max-interval", "180", "--exclude-state", "state.json", "--import-file", "keys.json", "--policy-file", "rotation-policy.yaml"]);
+    expect(r.code).toBe(1);
+    expect(tableColumn(r.stdout, "OWNER")).toEqual({ ...Object.fromEntries(Object.values(KEY).map((k) => [k, "-"])), [KEY.orders]: "orders/prod", [KEY.rsa]: "signing/prod", [KEY.ledger]: "team/dev (state)" });
+    expect(r.stdout).toContain("owners: 2 keys claimed by 2 stacks (orders/prod 1, signing/prod 1), 1 more managed in the state files given\n");
+    const imported = (JSON.parse(readFileSync(join(dir, "keys.json"), "utf8")) as { resources: { id: string }[] }).resources.map((x) => x.id);
+    expect(imported).toEqual(ROTATABLE.filter((k) => k !== KEY.orders && k !== KEY.ledger));
+    expect(Object.values(examplePolicy(join(dir, "rotation-policy.yaml"))).map((e) => (e as { keyId: string }).keyId)).toEqual(imported);
+    expect(r.stderr).toContain("state.json: stack team/dev manages 1 key\n");
+    expect(r.stderr).toContain("wrote 4 rotatable keys to keys.json for pulumi import --file; left out 2 that other stacks manage (1 claimed, 1 in state.json)\n");
+    // One owners' listing, whatever the number of keys; nothing read per key for it.
+    expect((await operations()).filter((e) => e.operation.includes("tag"))).toEqual([expect.objectContaining({ operation: "list-kms-by-tags", body: OWNERS_LISTING })]);
+  });
+
   it("fails with 2 before any KMS call when a setting is missing or a flag is bad, naming how to fix it", async () => {
     await admin.clearRequests();
     const noProject = await discover([], { HW_PROJECT_ID: "" });
@@ -264,6 +311,13 @@ describe("huaweicloud-kms discover against a project with one key of every kind"
     expect(badInterval.stderr).toContain('--max-interval "400" is not a whole number of days from 30 to 365');
     expect((await discover(["--verbose"])).stderr).toContain("Unknown option '--verbose'");
     expect((await discover(["--secret-key", SECRET_KEY])).code).toBe(2);
+    writeFileSync(join(dir, "not-state.json"), JSON.stringify({ resources: [] }));
+    const notState = await discover(["--exclude-state", "not-state.json"]);
+    expect(notState).toMatchObject({ code: 2, stdout: "" });
+    expect(notState.stderr).toBe(
+      'error: --exclude-state "not-state.json" is not a stack export: it has no "deployment"; expected the JSON that `pulumi stack export` prints ' +
+        '({"version": 3, "deployment": {"resources": [...]}}) (see huaweicloud-kms discover --help)\n',
+    );
     expect(await operations()).toEqual([]);
   });
 

@@ -25,4 +25,6 @@ export interface KeyRotationOutputs {
   readonly lastRotationTime: pulumi.Output<string | undefined>;
   /** How many times KMS has rotated the key. */
   readonly numberOfRotations: pulumi.Output<number>;
+  /** With the `claimKeys` setting on: the stack that claims the key (`<project>/<stack>`, the value of its `pulumi-rotation-owner` tag). This stack's identity once it holds the claim; after a refresh, the stack that has taken the key over. Absent while no claim is held. */
+  readonly claimedBy: pulumi.Output<string | undefined>;
 }

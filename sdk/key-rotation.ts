@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { keyRotationProvider } from "../provider/adapters/dynamic/provider-shell.js";
 import { DEBUG_ENV, FORWARDED, forwardReplaceOnChanges, forwardTimeouts } from "../provider/adapters/dynamic/forwarded-options.js";
 import { keyRotationSpec } from "../provider/resources/key-rotation/spec.js";
+import { stackIdentity } from "../provider/resources/key-rotation/claim.js";
+import { resolveClaimKeys } from "../provider/config/kms-config.js";
 import { declaredProperties } from "./declared-properties.js";
 import { claimKey } from "./key-claims.js";
 import type { KeyRotationArgs, KeyRotationOutputs } from "./key-rotation-types.js";
@@ -49,6 +51,7 @@ export class KeyRotation extends pulumi.dynamic.Resource {
         [FORWARDED.replaceOnChanges]: forwardReplaceOnChanges(rest.replaceOnChanges),
         [FORWARDED.preview]: pulumi.runtime.isDryRun() ? true : undefined,
         [FORWARDED.urn]: process.env[DEBUG_ENV] ? pulumi.createUrn(name, RESOURCE_TYPE, rest.parent) : undefined,
+        [FORWARDED.stack]: claimsOn() ? stackIdentity(pulumi.getProject(), pulumi.getStack()) : undefined,
       },
       rest,
       "huaweicloud-kms",
@@ -80,6 +83,21 @@ function timeoutsInput(custom: pulumi.CustomTimeouts | undefined): pulumi.Input<
       throw new pulumi.RunError(message);
     });
   }
+}
+
+/**
+ * Whether claims are on, read where the provider reads it (stack config `huaweicloud-kms:claimKeys`,
+ * then HW_KMS_CLAIM_KEYS): the program then tells the provider its stack, which a dynamic provider
+ * cannot learn otherwise.
+ */
+function claimsOn(): boolean {
+  return resolveClaimKeys({
+    stackConfig: (key) => {
+      const at = key.indexOf(":");
+      return new pulumi.Config(key.slice(0, at)).get(key.slice(at + 1));
+    },
+    env: process.env,
+  });
 }
 
 function adoptingImport(name: string, importId: pulumi.Input<string>, keyId: pulumi.Input<string>): pulumi.Output<boolean> {

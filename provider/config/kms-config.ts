@@ -19,6 +19,8 @@ export interface KmsSettings {
   requestTimeoutMs: number | string;
   deadlineMs: number | string;
   maxConcurrency: number | string;
+  /** Tag each managed key with the stack's identity and refuse keys other stacks claim. */
+  claimKeys: boolean | string;
 }
 
 export type KmsCredentials =
@@ -40,6 +42,8 @@ export interface KmsClientConfig {
   deadlineMs: number;
   /** Requests in flight per origin across the process. */
   maxConcurrency: number;
+  /** Whether KeyRotations claim their keys for their stack (key tags); absent means off. */
+  claimKeys?: boolean;
   /** Where each resolved setting came from (e.g. `env HW_REGION_NAME`), for diagnostics. */
   sources?: Partial<Record<ResolvableSetting, string>>;
 }
@@ -72,8 +76,9 @@ export const OFFICIAL_CONFIG_NAMESPACE = "huaweicloud";
 
 type StringSetting = "region" | "projectId" | "accessKey" | "secretKey" | "securityToken" | "authToken" | "endpoint";
 type NumberSetting = "maxRetries" | "requestTimeoutMs" | "deadlineMs" | "maxConcurrency";
+type BooleanSetting = "claimKeys";
 /** A setting the resolver knows, e.g. `projectId`. */
-export type ResolvableSetting = StringSetting | NumberSetting;
+export type ResolvableSetting = StringSetting | NumberSetting | BooleanSetting;
 
 interface SettingSource {
   /** Read from the official provider's namespace too. */
@@ -95,6 +100,7 @@ export const SETTING_SOURCES: Readonly<Record<ResolvableSetting, SettingSource>>
   requestTimeoutMs: { official: false, env: ["HW_KMS_REQUEST_TIMEOUT_MS"], secret: false },
   deadlineMs: { official: false, env: ["HW_KMS_DEADLINE_MS"], secret: false },
   maxConcurrency: { official: false, env: ["HW_KMS_MAX_CONCURRENCY"], secret: false },
+  claimKeys: { official: false, env: ["HW_KMS_CLAIM_KEYS"], secret: false },
 };
 
 /** Bounds and defaults of the numeric settings. */
@@ -171,7 +177,7 @@ function nonEmpty(value: string | undefined): string | undefined {
 
 function lookup(setting: ResolvableSetting, sources: KmsConfigSources, env: Record<string, string | undefined>): Found | undefined {
   const explicit = sources.explicit?.[setting];
-  const explicitText = typeof explicit === "number" ? String(explicit) : nonEmpty(explicit);
+  const explicitText = typeof explicit === "number" || typeof explicit === "boolean" ? String(explicit) : nonEmpty(explicit);
   if (explicitText !== undefined) {
     const flag = sources.flags?.[setting];
     return { value: explicitText, level: 0, source: flag === undefined ? `provider argument ${setting}` : flag };
@@ -271,6 +277,22 @@ function parseNumber(setting: NumberSetting, found: Found | undefined): number {
   return n;
 }
 
+/** Whether a boolean setting is on; "true"/"false" in any case, as stack config and the environment give them. */
+function parseBoolean(setting: BooleanSetting, found: Found | undefined): boolean {
+  if (found === undefined) return false;
+  const text = found.value.toLowerCase();
+  if (text === "true" || text === "false") return text === "true";
+  throw new KmsConfigError(setting, `KMS setting "${setting}" (from ${found.source}) must be true or false, got "${found.value}".`);
+}
+
+/**
+ * Whether KeyRotations claim their keys, resolved alone: a resource decides it before it needs
+ * credentials (a diff, for one), and the setting has the same sources as every other.
+ */
+export function resolveClaimKeys(sources: KmsConfigSources): boolean {
+  return parseBoolean("claimKeys", lookup("claimKeys", sources, sources.env ?? process.env));
+}
+
 type Ways = (setting: ResolvableSetting) => string;
 
 function missing(ways: Ways, setting: ResolvableSetting, why = ""): KmsConfigError {
@@ -327,6 +349,7 @@ export function resolveKmsConfig(sources: KmsConfigSources): KmsClientConfig {
     requestTimeoutMs: parseNumber("requestTimeoutMs", found.requestTimeoutMs),
     deadlineMs: parseNumber("deadlineMs", found.deadlineMs),
     maxConcurrency: parseNumber("maxConcurrency", found.maxConcurrency),
+    claimKeys: parseBoolean("claimKeys", found.claimKeys),
     sources: Object.fromEntries(Object.entries(found).map(([k, f]) => [k, f.source])),
   };
   if (region) config.region = region.value;

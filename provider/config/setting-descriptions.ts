@@ -5,8 +5,15 @@ import { DEFAULT_DEADLINE_MS, DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_RETRIES, DEFA
 
 export type SettingName = keyof typeof SETTING_SOURCES;
 
-/** Settings that are whole numbers; the others are strings. */
+/** Settings that are whole numbers. */
 export const INTEGER_SETTINGS: ReadonlySet<SettingName> = new Set(["maxRetries", "requestTimeoutMs", "deadlineMs", "maxConcurrency"]);
+/** Settings that are true or false; the others are strings. */
+export const BOOLEAN_SETTINGS: ReadonlySet<SettingName> = new Set(["claimKeys"]);
+
+/** A setting's type in the package schema. */
+export function settingType(name: SettingName): "integer" | "boolean" | "string" {
+  return INTEGER_SETTINGS.has(name) ? "integer" : BOOLEAN_SETTINGS.has(name) ? "boolean" : "string";
+}
 
 export const SETTING_DESCRIPTIONS: Readonly<Record<SettingName, string>> = {
   region: 'The region of the keys, e.g. "cn-north-4", "eu-west-101" (Huawei Cloud) or "eu-de" (Open Telekom Cloud); sets the endpoint unless `endpoint` is set.',
@@ -20,4 +27,6 @@ export const SETTING_DESCRIPTIONS: Readonly<Record<SettingName, string>> = {
   requestTimeoutMs: `Milliseconds one attempt may take. Default ${DEFAULT_REQUEST_TIMEOUT_MS}.`,
   deadlineMs: `Milliseconds one KMS call may take, retries and waits included. Default ${DEFAULT_DEADLINE_MS}.`,
   maxConcurrency: `KMS requests in flight at once per endpoint. Default ${DEFAULT_MAX_CONCURRENCY}.`,
+  claimKeys:
+    "Claim each managed key for this stack: a KeyRotation tags its key with `<project>/<stack>` (tag `pulumi-rotation-owner`), refuses a key another stack claims, and removes its tag when deleted. Default `false`.",
 };

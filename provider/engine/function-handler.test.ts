@@ -19,6 +19,9 @@ function fakeKms(calls: string[], fail?: Error): KmsApi {
     enableKeyRotation: () => Promise.reject(new Error("unexpected")),
     disableKeyRotation: () => Promise.reject(new Error("unexpected")),
     updateKeyRotationInterval: () => Promise.reject(new Error("unexpected")),
+    showKeyTags: () => Promise.reject(new Error("unexpected")),
+    addKeyTags: () => Promise.reject(new Error("unexpected")),
+    removeKeyTags: () => Promise.reject(new Error("unexpected")),
   };
 }
 

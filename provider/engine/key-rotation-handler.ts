@@ -13,7 +13,6 @@ import {
 } from "../resources/key-rotation/schemas.js";
 import {
   createKeyRotation,
-  deleteKeyRotation,
   RotationProgressError,
   previewCreateKeyRotation,
   importKeyRotation,
@@ -21,6 +20,17 @@ import {
   updateKeyRotation,
 } from "../resources/key-rotation/lifecycle.js";
 import { duplicateKeyMessage, nameOfUrn } from "../resources/key-rotation/one-owner.js";
+import { claimTagValue, stackIdentityOfUrn } from "../resources/key-rotation/claim.js";
+import {
+  createClaimedRotation,
+  deleteClaimedRotation,
+  importClaimedRotation,
+  previewClaim,
+  readClaimedRotation,
+  updateClaimedRotation,
+  withClaim,
+} from "../resources/key-rotation/claim-lifecycle.js";
+import { KmsConfigError } from "../config/kms-config.js";
 import { oneLineError, PartialFailure } from "./engine-errors.js";
 import type { CheckFailure } from "./resource-spec.js";
 import type { KmsSession } from "./kms-session.js";
@@ -37,8 +47,10 @@ export interface CallContext {
   preview?: boolean;
   /** The resource's bound for this operation (customTimeouts), in milliseconds. */
   timeoutMs?: number;
-  /** The resource's URN, for debug lines. */
+  /** The resource's URN, for debug lines (and, where no `stack` is given, the stack's identity). */
   urn?: string;
+  /** The stack's identity, `<project>/<stack>`, where the vehicle learns it other than from a URN. */
+  stack?: string;
 }
 
 /** What a delete can do about a key it cannot change, when it should be let go as it is. */
@@ -75,13 +87,30 @@ function parseOutputs(props: Props): KeyRotationOutputs {
     lastRotationTime: props.lastRotationTime,
     ...normalized,
     numberOfRotations: typeof props.numberOfRotations === "number" ? props.numberOfRotations : 0,
+    ...(typeof props.claimedBy === "string" ? { claimedBy: props.claimedBy } : {}),
   });
 }
 
-/** Rethrows a failure of a change: a partial failure after progress, a one-line error otherwise. */
-function failure(e: unknown, id: string): Error {
-  if (RotationProgressError.isInstance(e)) return new PartialFailure(oneLineError(e.cause).message, id, { ...e.reached });
+/** The claim recorded in `props`, if any. */
+function recordedClaim(props: Props): string | undefined {
+  return typeof props.claimedBy === "string" ? props.claimedBy : undefined;
+}
+
+/**
+ * Rethrows a failure of a change: a partial failure after progress, a one-line error otherwise.
+ * `claim` is the claim the resource still holds when the failure's record has none.
+ */
+function failure(e: unknown, id: string, claim?: string): Error {
+  if (RotationProgressError.isInstance(e)) {
+    const reached = e.reached.claimedBy === undefined ? withClaim(e.reached, claim) : e.reached;
+    return new PartialFailure(oneLineError(e.cause).message, id, { ...reached });
+  }
   return oneLineError(e);
+}
+
+/** The stack's identity a call carries: given by the vehicle, or read from the URN. */
+function identityOf(ctx: CallContext): string | undefined {
+  return ctx.stack ?? (ctx.urn === undefined ? undefined : stackIdentityOfUrn(ctx.urn));
 }
 
 /**
@@ -135,27 +164,62 @@ export class KeyRotationHandler {
   async preview(olds: Props, inputs: Props, ctx: CallContext = {}): Promise<void> {
     if (Object.values(inputs).some(isUnknown)) return;
     const creating = olds.keyId === undefined || olds.keyId !== inputs.keyId;
-    if (!creating && !diffKeyRotation(olds, inputs).changes) return;
     try {
+      const claimant = this.claimant(ctx);
+      // A resource about to take its key's claim (a create, or one that does not hold it) reads it once.
+      const claiming = claimant !== undefined && (creating || recordedClaim(olds) !== claimTagValue(claimant));
+      if (!creating && !claiming && !diffKeyRotation(olds, inputs).changes) return;
       const api = this.session.forCall({ operation: "read", ...(ctx.urn === undefined ? {} : { urn: ctx.urn }) });
-      if (creating) await previewCreateKeyRotation(api, parseInputs(inputs));
+      const desired = parseInputs(inputs);
+      if (creating) await previewCreateKeyRotation(api, desired);
+      if (claiming) await previewClaim(api, desired.keyId, claimant);
     } catch (e) {
       throw oneLineError(e);
     }
   }
 
-  /** Which inputs changed; `replaceOnChanges` turns in-place changes of the properties it names into replacements. */
-  diff(olds: Props, news: Props, replaceOnChanges: readonly string[] = []): DiffResult {
+  /**
+   * The identity this resource claims its key for, when claims are on; undefined when they are off.
+   * Claims need the stack's identity: a vehicle that cannot tell it fails here, before any call.
+   */
+  private claimant(ctx: CallContext): string | undefined {
+    if (!this.session.claimKeys()) return undefined;
+    const identity = identityOf(ctx);
+    if (identity === undefined) {
+      throw new KmsConfigError(
+        "claimKeys",
+        "claimKeys is on, but the stack this resource belongs to is unknown here: set huaweicloud-kms:claimKeys in the stack config (or HW_KMS_CLAIM_KEYS in the environment of the pulumi command), where the program sees it too.",
+      );
+    }
+    return identity;
+  }
+
+  /**
+   * Which inputs changed; `replaceOnChanges` turns in-place changes of the properties it names into
+   * replacements. With claims on, a resource that does not hold its key's claim (claims just turned
+   * on, an import, a claim a refresh found taken) is an update of `claimedBy`: the update takes the
+   * claim, or refuses a key another stack holds.
+   */
+  diff(olds: Props, news: Props, replaceOnChanges: readonly string[] = [], ctx: CallContext = {}): DiffResult {
     const d = diffKeyRotation(olds, news);
     const replaces = [...d.replaces, ...d.updates.filter((p) => replaceOnChanges.includes(p))];
-    return { changes: d.changes, replaces, updates: d.updates.filter((p) => !replaces.includes(p)) };
+    const updates = d.updates.filter((p) => !replaces.includes(p));
+    const claimant = replaces.length === 0 ? this.claimant(ctx) : undefined;
+    if (claimant !== undefined && recordedClaim(olds) !== claimTagValue(claimant)) {
+      return { changes: true, replaces, updates: [...updates, "claimedBy"] };
+    }
+    return { changes: d.changes, replaces, updates };
   }
 
   async create(inputs: Props, ctx: CallContext = {}): Promise<{ id: string; outputs: KeyRotationOutputs }> {
     const desired = parseInputs(inputs);
     const options = keyRotationOptionsSchema.parse({ adopt: inputs.adopt });
     try {
-      return { id: desired.keyId, outputs: await createKeyRotation(this.client("create", ctx), desired, options) };
+      const claimant = this.claimant(ctx);
+      const api = this.client("create", ctx);
+      const outputs =
+        claimant === undefined ? await createKeyRotation(api, desired, options) : await createClaimedRotation(api, desired, options, claimant);
+      return { id: desired.keyId, outputs };
     } catch (e) {
       throw failure(e, desired.keyId);
     }
@@ -165,11 +229,21 @@ export class KeyRotationHandler {
   async read(id: string, props: Props, ctx: CallContext = {}): Promise<ReadResult | undefined> {
     try {
       const recorded = checkKeyRotationInputs(props).inputs as Partial<KeyRotationInputs>;
-      // An import is a read with nothing recorded: it also checks that the key can be managed.
-      const result =
-        recorded.keyId === undefined
-          ? await importKeyRotation(this.client("read", ctx), id)
-          : await readKeyRotation(this.client("read", ctx), id, recorded);
+      const api = this.client("read", ctx);
+      const claims = this.session.claimKeys();
+      let result;
+      if (recorded.keyId === undefined) {
+        // An import is a read with nothing recorded: it also checks that the key can be managed,
+        // and with claims on, that no other stack claims it.
+        const claimant = this.claimant(ctx);
+        result = claimant === undefined ? await importKeyRotation(api, id) : await importClaimedRotation(api, id, claimant);
+      } else if (claims) {
+        // A refresh with claims on also records who claims the key now.
+        result = await readClaimedRotation(api, id, recorded);
+      } else {
+        result = await readKeyRotation(api, id, recorded);
+        if (result) result = { ...result, outputs: withClaim(result.outputs, recordedClaim(props)) };
+      }
       return result && { id, outputs: result.outputs, inputs: result.inputs };
     } catch (e) {
       throw oneLineError(e);
@@ -177,10 +251,17 @@ export class KeyRotationHandler {
   }
 
   async update(id: string, olds: Props, news: Props, ctx: CallContext = {}): Promise<KeyRotationOutputs> {
+    let held = recordedClaim(olds);
     try {
-      return await updateKeyRotation(this.client("update", ctx), parseOutputs(olds), parseInputs(news));
+      const claimant = this.claimant(ctx);
+      const recorded = parseOutputs(olds);
+      const api = this.client("update", ctx);
+      if (claimant === undefined) return withClaim(await updateKeyRotation(api, recorded, parseInputs(news)), held);
+      // A claim recorded for another identity is not this resource's to keep on a failure.
+      if (held !== claimTagValue(claimant)) held = undefined;
+      return await updateClaimedRotation(api, recorded, parseInputs(news), claimant);
     } catch (e) {
-      throw failure(e, id);
+      throw failure(e, id, held);
     }
   }
 
@@ -188,7 +269,7 @@ export class KeyRotationHandler {
     const recorded = parseOutputs(props);
     if (this.declaredKeys.has(recorded.keyId)) return;
     try {
-      await deleteKeyRotation(this.client("delete", ctx), recorded);
+      await deleteClaimedRotation(this.client("delete", ctx), recorded, identityOf(ctx));
     } catch (e) {
       throw oneLineError(e, WAYS_OUT);
     }

@@ -1,13 +1,14 @@
 // The KMS client a provider process uses, whichever vehicle runs it: settings resolved once on the
 // first call (so a resource that needs no call never needs credentials), one shared client, and a
 // client per operation where the resource bounds it (customTimeouts) or debug lines name it.
-import { resolveKmsConfig, type KmsClientConfig, type KmsConfigSources } from "../config/kms-config.js";
+import { resolveClaimKeys, resolveKmsConfig, type KmsClientConfig, type KmsConfigSources } from "../config/kms-config.js";
 import { KmsClient, type KmsClientOptions } from "../kms/kms-client.js";
 import type { PreviewApi, RotationApi } from "../resources/key-rotation/lifecycle.js";
+import type { ClaimApi } from "../resources/key-rotation/claim-lifecycle.js";
 import type { ListingApi } from "../functions/list-keys/list-keys.js";
 
 /** What the resources and functions of a provider process ask of KMS. */
-export type KmsApi = RotationApi & PreviewApi & ListingApi;
+export type KmsApi = RotationApi & PreviewApi & ListingApi & ClaimApi;
 
 /** What an engine call asks of the client. */
 export interface CallScope {
@@ -28,6 +29,7 @@ export interface KmsSessionOptions {
 
 export class KmsSession {
   private config: KmsClientConfig | undefined;
+  private claims: boolean | undefined;
   private shared: KmsApi | undefined;
   private replaced: KmsApi | undefined;
 
@@ -36,6 +38,7 @@ export class KmsSession {
   /** Forgets the resolved settings and client (the engine configured the provider again). */
   reset(): void {
     this.config = undefined;
+    this.claims = undefined;
     this.shared = undefined;
     this.replaced = undefined;
   }
@@ -49,6 +52,12 @@ export class KmsSession {
   settings(): KmsClientConfig {
     this.config ??= resolveKmsConfig(this.options.sources());
     return this.config;
+  }
+
+  /** Whether resources claim their keys (the `claimKeys` setting), resolved without needing credentials. */
+  claimKeys(): boolean {
+    this.claims ??= resolveClaimKeys(this.options.sources());
+    return this.claims;
   }
 
   /** The client for one call of the engine. */

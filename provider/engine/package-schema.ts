@@ -2,7 +2,7 @@
 // provider's settings: what the plugin provider serves from GetSchema and SDK generators read.
 // Pure; scripts/generate.ts writes it, and a test fails when the committed copy differs.
 import { SETTING_SOURCES } from "../config/kms-config.js";
-import { INTEGER_SETTINGS, SETTING_DESCRIPTIONS, type SettingName } from "../config/setting-descriptions.js";
+import { SETTING_DESCRIPTIONS, settingType, type SettingName } from "../config/setting-descriptions.js";
 import { functionSchema, functionTypes, type FunctionSpec } from "./function-spec.js";
 import { resourceSchema, type ResourceSpec } from "./resource-spec.js";
 
@@ -26,7 +26,7 @@ function settings(): Record<string, { type: string; description: string; secret?
     const src = SETTING_SOURCES[name];
     const env = src.env.join(", ");
     const entry: { type: string; description: string; secret?: boolean } = {
-      type: INTEGER_SETTINGS.has(name) ? "integer" : "string",
+      type: settingType(name),
       description: `${SETTING_DESCRIPTIONS[name]} Environment: ${env}.`,
     };
     if (src.secret) entry.secret = true;

@@ -12,6 +12,8 @@ export const FORWARDED = {
   replaceOnChanges: "__replaceOnChanges",
   /** The resource's URN, only while `PULUMI_KMS_DEBUG` is set: debug lines name their resource. */
   urn: "__urn",
+  /** The stack's identity `<project>/<stack>`, only while claims are on: the claim the key's tag carries. */
+  stack: "__stack",
 } as const;
 
 /** The environment variable that turns on one line per KMS call. */
@@ -98,4 +100,10 @@ export function isPreview(props: Readonly<Record<string, unknown>>): boolean {
 export function readUrn(props: Readonly<Record<string, unknown>>): string | undefined {
   const raw = props[FORWARDED.urn];
   return typeof raw === "string" && raw.startsWith("urn:pulumi:") ? raw : undefined;
+}
+
+/** The forwarded stack identity, if any. */
+export function readStack(props: Readonly<Record<string, unknown>>): string | undefined {
+  const raw = props[FORWARDED.stack];
+  return typeof raw === "string" && raw.includes("/") ? raw : undefined;
 }

@@ -14,6 +14,7 @@ import {
   FORWARDED,
   isPreview,
   readReplaceOnChanges,
+  readStack,
   readTimeouts,
   readUrn,
   type TimedOperation,
@@ -26,7 +27,7 @@ type Props = Record<string, unknown>;
 const PROVIDER_KEY = "__provider";
 
 /** Options the SDK forwards that the engine must record with the resource (see forwarded-options.ts). */
-const RECORDED_OPTIONS = [FORWARDED.timeouts, FORWARDED.replaceOnChanges, FORWARDED.urn] as const;
+const RECORDED_OPTIONS = [FORWARDED.timeouts, FORWARDED.replaceOnChanges, FORWARDED.urn, FORWARDED.stack] as const;
 
 let stackConfig: ((key: string) => string | undefined) | undefined;
 
@@ -58,6 +59,8 @@ function context(props: Props, operation?: TimedOperation): CallContext {
   if (timeoutMs !== undefined) ctx.timeoutMs = timeoutMs;
   const urn = process.env[DEBUG_ENV] ? readUrn(props) : undefined;
   if (urn !== undefined) ctx.urn = urn;
+  const stack = readStack(props);
+  if (stack !== undefined) ctx.stack = stack;
   return ctx;
 }
 
@@ -98,7 +101,7 @@ export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.Ch
 export function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
   // The engine applies `replaceOnChanges` only to providers that name changed properties, which
   // the dynamic-provider host never does: the SDK forwards the option and it is applied here.
-  const d = rotations.diff(olds, news, readReplaceOnChanges(news));
+  const d = rotations.diff(olds, news, readReplaceOnChanges(news), context(news));
   return Promise.resolve({ changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false });
 }
 

@@ -12,10 +12,10 @@ function isSetting(key: string): key is SettingName {
 
 /** The settings among the provider's properties (secrets unwrapped); other keys (e.g. `version`) are left out. */
 export function explicitSettings(props: Record<string, unknown>): Partial<KmsSettings> {
-  const out: Partial<Record<SettingName, string | number>> = {};
+  const out: Partial<Record<SettingName, string | number | boolean>> = {};
   for (const [key, value] of Object.entries(plainProperties(props))) {
     if (!isSetting(key)) continue;
-    if (typeof value === "string" || typeof value === "number") out[key] = value;
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") out[key] = value;
     else if (value !== undefined && value !== null) out[key] = JSON.stringify(value);
   }
   return out as Partial<KmsSettings>;

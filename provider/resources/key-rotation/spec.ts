@@ -134,5 +134,12 @@ export const keyRotationSpec = {
       minimum: 0,
       description: "How many times KMS has rotated the key.",
     },
+    claimedBy: {
+      type: "string",
+      kind: "output",
+      optional: true,
+      description:
+        "With the `claimKeys` setting on: the stack that claims the key (`<project>/<stack>`, the value of its `pulumi-rotation-owner` tag). This stack's identity once it holds the claim; after a refresh, the stack that has taken the key over. Absent while no claim is held.",
+    },
   },
 } as const satisfies ResourceSpec;

@@ -16,6 +16,8 @@ import (
 type KeyRotation struct {
 	pulumi.CustomResourceState
 
+	// With the `claimKeys` setting on: the stack that claims the key (`<project>/<stack>`, the value of its `pulumi-rotation-owner` tag). This stack's identity once it holds the claim; after a refresh, the stack that has taken the key over. Absent while no claim is held.
+	ClaimedBy pulumi.StringPtrOutput `pulumi:"claimedBy"`
 	// Whether the key rotates automatically. Default `true`.
 	Enabled pulumi.BoolOutput `pulumi:"enabled"`
 	// Days between rotations, a whole number from 30 to 365. Default `365`. Kept while rotation is off and applied when it is turned on.
@@ -136,6 +138,11 @@ func (o KeyRotationOutput) ToKeyRotationOutput() KeyRotationOutput {
 
 func (o KeyRotationOutput) ToKeyRotationOutputWithContext(ctx context.Context) KeyRotationOutput {
 	return o
+}
+
+// With the `claimKeys` setting on: the stack that claims the key (`<project>/<stack>`, the value of its `pulumi-rotation-owner` tag). This stack's identity once it holds the claim; after a refresh, the stack that has taken the key over. Absent while no claim is held.
+func (o KeyRotationOutput) ClaimedBy() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *KeyRotation) pulumi.StringPtrOutput { return v.ClaimedBy }).(pulumi.StringPtrOutput)
 }
 
 // Whether the key rotates automatically. Default `true`.

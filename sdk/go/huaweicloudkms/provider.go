@@ -49,6 +49,8 @@ type providerArgs struct {
 	AccessKey *string `pulumi:"accessKey"`
 	// An IAM token, used instead of an access key pair. Environment: HW_AUTH_TOKEN, OS_AUTH_TOKEN.
 	AuthToken *string `pulumi:"authToken"`
+	// Claim each managed key for this stack: a KeyRotation tags its key with `<project>/<stack>` (tag `pulumi-rotation-owner`), refuses a key another stack claims, and removes its tag when deleted. Default `false`. Environment: HW_KMS_CLAIM_KEYS.
+	ClaimKeys *bool `pulumi:"claimKeys"`
 	// Milliseconds one KMS call may take, retries and waits included. Default 120000. Environment: HW_KMS_DEADLINE_MS.
 	DeadlineMs *int `pulumi:"deadlineMs"`
 	// The KMS endpoint, e.g. "https://kms.cn-north-4.myhuaweicloud.com"; overrides `region`. `http://` is accepted for loopback only (an emulator). Environment: HW_KMS_ENDPOINT.
@@ -75,6 +77,8 @@ type ProviderArgs struct {
 	AccessKey pulumi.StringPtrInput
 	// An IAM token, used instead of an access key pair. Environment: HW_AUTH_TOKEN, OS_AUTH_TOKEN.
 	AuthToken pulumi.StringPtrInput
+	// Claim each managed key for this stack: a KeyRotation tags its key with `<project>/<stack>` (tag `pulumi-rotation-owner`), refuses a key another stack claims, and removes its tag when deleted. Default `false`. Environment: HW_KMS_CLAIM_KEYS.
+	ClaimKeys pulumi.BoolPtrInput
 	// Milliseconds one KMS call may take, retries and waits included. Default 120000. Environment: HW_KMS_DEADLINE_MS.
 	DeadlineMs pulumi.IntPtrInput
 	// The KMS endpoint, e.g. "https://kms.cn-north-4.myhuaweicloud.com"; overrides `region`. `http://` is accepted for loopback only (an emulator). Environment: HW_KMS_ENDPOINT.

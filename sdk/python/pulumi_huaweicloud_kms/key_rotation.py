@@ -140,6 +140,7 @@ class KeyRotation(pulumi.CustomResource):
             if key_id is None and not opts.urn:
                 raise TypeError("Missing required property 'key_id'")
             __props__.__dict__["key_id"] = key_id
+            __props__.__dict__["claimed_by"] = None
             __props__.__dict__["last_rotation_time"] = None
             __props__.__dict__["number_of_rotations"] = None
         super(KeyRotation, __self__).__init__(
@@ -164,6 +165,7 @@ class KeyRotation(pulumi.CustomResource):
 
         __props__ = KeyRotationArgs.__new__(KeyRotationArgs)
 
+        __props__.__dict__["claimed_by"] = None
         __props__.__dict__["enabled"] = None
         __props__.__dict__["interval_days"] = None
         __props__.__dict__["key_id"] = None
@@ -176,6 +178,14 @@ class KeyRotation(pulumi.CustomResource):
             opts: Optional[pulumi.ResourceOptions] = None) -> pulumi.Output[bool]:
         __props__: dict = {}
         return pulumi.runtime.exists_resource(None, 'huaweicloud-kms:index:KeyRotation', id, __props__, opts or pulumi.ResourceOptions())
+
+    @_builtins.property
+    @pulumi.getter(name="claimedBy")
+    def claimed_by(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        With the `claimKeys` setting on: the stack that claims the key (`<project>/<stack>`, the value of its `pulumi-rotation-owner` tag). This stack's identity once it holds the claim; after a refresh, the stack that has taken the key over. Absent while no claim is held.
+        """
+        return pulumi.get(self, "claimed_by")
 
     @_builtins.property
     @pulumi.getter

@@ -21,6 +21,7 @@ class ProviderArgs:
     def __init__(__self__, *,
                  access_key: pulumi.Input[Optional[_builtins.str]] = None,
                  auth_token: pulumi.Input[Optional[_builtins.str]] = None,
+                 claim_keys: pulumi.Input[Optional[_builtins.bool]] = None,
                  deadline_ms: pulumi.Input[Optional[_builtins.int]] = None,
                  endpoint: pulumi.Input[Optional[_builtins.str]] = None,
                  max_concurrency: pulumi.Input[Optional[_builtins.int]] = None,
@@ -35,6 +36,7 @@ class ProviderArgs:
 
         :param pulumi.Input[_builtins.str] access_key: The access key (AK) for signed requests; pairs with `secretKey`. Environment: HW_ACCESS_KEY, OS_ACCESS_KEY, HUAWEICLOUD_SDK_AK.
         :param pulumi.Input[_builtins.str] auth_token: An IAM token, used instead of an access key pair. Environment: HW_AUTH_TOKEN, OS_AUTH_TOKEN.
+        :param pulumi.Input[_builtins.bool] claim_keys: Claim each managed key for this stack: a KeyRotation tags its key with `<project>/<stack>` (tag `pulumi-rotation-owner`), refuses a key another stack claims, and removes its tag when deleted. Default `false`. Environment: HW_KMS_CLAIM_KEYS.
         :param pulumi.Input[_builtins.int] deadline_ms: Milliseconds one KMS call may take, retries and waits included. Default 120000. Environment: HW_KMS_DEADLINE_MS.
         :param pulumi.Input[_builtins.str] endpoint: The KMS endpoint, e.g. "https://kms.cn-north-4.myhuaweicloud.com"; overrides `region`. `http://` is accepted for loopback only (an emulator). Environment: HW_KMS_ENDPOINT.
         :param pulumi.Input[_builtins.int] max_concurrency: KMS requests in flight at once per endpoint. Default 10. Environment: HW_KMS_MAX_CONCURRENCY.
@@ -49,6 +51,8 @@ class ProviderArgs:
             pulumi.set(__self__, "access_key", access_key)
         if auth_token is not None:
             pulumi.set(__self__, "auth_token", auth_token)
+        if claim_keys is not None:
+            pulumi.set(__self__, "claim_keys", claim_keys)
         if deadline_ms is not None:
             pulumi.set(__self__, "deadline_ms", deadline_ms)
         if endpoint is not None:
@@ -91,6 +95,18 @@ class ProviderArgs:
     @auth_token.setter
     def auth_token(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "auth_token", value)
+
+    @_builtins.property
+    @pulumi.getter(name="claimKeys")
+    def claim_keys(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Claim each managed key for this stack: a KeyRotation tags its key with `<project>/<stack>` (tag `pulumi-rotation-owner`), refuses a key another stack claims, and removes its tag when deleted. Default `false`. Environment: HW_KMS_CLAIM_KEYS.
+        """
+        return pulumi.get(self, "claim_keys")
+
+    @claim_keys.setter
+    def claim_keys(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "claim_keys", value)
 
     @_builtins.property
     @pulumi.getter(name="deadlineMs")
@@ -209,6 +225,7 @@ class Provider(pulumi.ProviderResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  access_key: pulumi.Input[Optional[_builtins.str]] = None,
                  auth_token: pulumi.Input[Optional[_builtins.str]] = None,
+                 claim_keys: pulumi.Input[Optional[_builtins.bool]] = None,
                  deadline_ms: pulumi.Input[Optional[_builtins.int]] = None,
                  endpoint: pulumi.Input[Optional[_builtins.str]] = None,
                  max_concurrency: pulumi.Input[Optional[_builtins.int]] = None,
@@ -226,6 +243,7 @@ class Provider(pulumi.ProviderResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] access_key: The access key (AK) for signed requests; pairs with `secretKey`. Environment: HW_ACCESS_KEY, OS_ACCESS_KEY, HUAWEICLOUD_SDK_AK.
         :param pulumi.Input[_builtins.str] auth_token: An IAM token, used instead of an access key pair. Environment: HW_AUTH_TOKEN, OS_AUTH_TOKEN.
+        :param pulumi.Input[_builtins.bool] claim_keys: Claim each managed key for this stack: a KeyRotation tags its key with `<project>/<stack>` (tag `pulumi-rotation-owner`), refuses a key another stack claims, and removes its tag when deleted. Default `false`. Environment: HW_KMS_CLAIM_KEYS.
         :param pulumi.Input[_builtins.int] deadline_ms: Milliseconds one KMS call may take, retries and waits included. Default 120000. Environment: HW_KMS_DEADLINE_MS.
         :param pulumi.Input[_builtins.str] endpoint: The KMS endpoint, e.g. "https://kms.cn-north-4.myhuaweicloud.com"; overrides `region`. `http://` is accepted for loopback only (an emulator). Environment: HW_KMS_ENDPOINT.
         :param pulumi.Input[_builtins.int] max_concurrency: KMS requests in flight at once per endpoint. Default 10. Environment: HW_KMS_MAX_CONCURRENCY.
@@ -262,6 +280,7 @@ class Provider(pulumi.ProviderResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  access_key: pulumi.Input[Optional[_builtins.str]] = None,
                  auth_token: pulumi.Input[Optional[_builtins.str]] = None,
+                 claim_keys: pulumi.Input[Optional[_builtins.bool]] = None,
                  deadline_ms: pulumi.Input[Optional[_builtins.int]] = None,
                  endpoint: pulumi.Input[Optional[_builtins.str]] = None,
                  max_concurrency: pulumi.Input[Optional[_builtins.int]] = None,
@@ -282,6 +301,7 @@ class Provider(pulumi.ProviderResource):
 
             __props__.__dict__["access_key"] = None if access_key is None else pulumi.Output.secret(access_key)
             __props__.__dict__["auth_token"] = None if auth_token is None else pulumi.Output.secret(auth_token)
+            __props__.__dict__["claim_keys"] = pulumi.Output.from_input(claim_keys).apply(pulumi.runtime.to_json) if claim_keys is not None else None
             __props__.__dict__["deadline_ms"] = pulumi.Output.from_input(deadline_ms).apply(pulumi.runtime.to_json) if deadline_ms is not None else None
             __props__.__dict__["endpoint"] = endpoint
             __props__.__dict__["max_concurrency"] = pulumi.Output.from_input(max_concurrency).apply(pulumi.runtime.to_json) if max_concurrency is not None else None

@@ -21,6 +21,11 @@ func GetAuthToken(ctx *pulumi.Context) string {
 	return config.Get(ctx, "huaweicloud-kms:authToken")
 }
 
+// Claim each managed key for this stack: a KeyRotation tags its key with `<project>/<stack>` (tag `pulumi-rotation-owner`), refuses a key another stack claims, and removes its tag when deleted. Default `false`. Environment: HW_KMS_CLAIM_KEYS.
+func GetClaimKeys(ctx *pulumi.Context) bool {
+	return config.GetBool(ctx, "huaweicloud-kms:claimKeys")
+}
+
 // Milliseconds one KMS call may take, retries and waits included. Default 120000. Environment: HW_KMS_DEADLINE_MS.
 func GetDeadlineMs(ctx *pulumi.Context) int {
 	return config.GetInt(ctx, "huaweicloud-kms:deadlineMs")

@@ -24,6 +24,11 @@ authToken: Optional[str]
 An IAM token, used instead of an access key pair. Environment: HW_AUTH_TOKEN, OS_AUTH_TOKEN.
 """
 
+claimKeys: Optional[bool]
+"""
+Claim each managed key for this stack: a KeyRotation tags its key with `<project>/<stack>` (tag `pulumi-rotation-owner`), refuses a key another stack claims, and removes its tag when deleted. Default `false`. Environment: HW_KMS_CLAIM_KEYS.
+"""
+
 deadlineMs: Optional[int]
 """
 Milliseconds one KMS call may take, retries and waits included. Default 120000. Environment: HW_KMS_DEADLINE_MS.

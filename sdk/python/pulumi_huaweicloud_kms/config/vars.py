@@ -35,6 +35,13 @@ class _ExportableConfig(types.ModuleType):
         return __config__.get('authToken')
 
     @_builtins.property
+    def claim_keys(self) -> Optional[bool]:
+        """
+        Claim each managed key for this stack: a KeyRotation tags its key with `<project>/<stack>` (tag `pulumi-rotation-owner`), refuses a key another stack claims, and removes its tag when deleted. Default `false`. Environment: HW_KMS_CLAIM_KEYS.
+        """
+        return __config__.get_bool('claimKeys')
+
+    @_builtins.property
     def deadline_ms(self) -> Optional[int]:
         """
         Milliseconds one KMS call may take, retries and waits included. Default 120000. Environment: HW_KMS_DEADLINE_MS.

@@ -62,6 +62,8 @@ export interface CallOptions {
   rawBody?: string;
   /** Change the body after signing (tamper test). */
   tamper?: (signedBody: string) => string;
+  /** Send with this method and/or to this path after `/kms/`, not the signed ones (tamper test). */
+  sendAs?: { method?: string; relativePath?: string };
 }
 
 /** Calls `POST /v1.0/{project}/kms/{operation}` on the emulator at `url`. */
@@ -92,7 +94,8 @@ function callKmsPath(url: string, method: string, relativePath: string, text: st
       { accessKey: opts.accessKey ?? DEFAULT_ACCESS_KEY, secretKey: opts.secretKey ?? DEFAULT_SECRET_KEY },
     );
   }
-  return send(url, method, path, headers, opts.tamper ? opts.tamper(text) : text);
+  const sentPath = opts.sendAs?.relativePath === undefined ? path : `/v1.0/${opts.projectId ?? DEFAULT_PROJECT_ID}/kms/${opts.sendAs.relativePath}`;
+  return send(url, opts.sendAs?.method ?? method, sentPath, headers, opts.tamper ? opts.tamper(text) : text);
 }
 
 /** The `{ error_code, error_msg }` of an error response, or undefined. */

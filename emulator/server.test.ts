@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { emulatorAdmin, startEmulator, type EmulatorAdmin, type RunningEmulator } from "./index.js";
 import { KMS_OPERATIONS } from "../provider/kms/kms-rules.js";
-import { callKms, errorOf, send } from "./kms-test-client.js";
+import type { KmsRoute } from "../provider/kms/kms-routes.js";
+import { callKms, callKmsRoute, errorOf, send, type CallOptions } from "./kms-test-client.js";
 import { isTagOperation } from "./tag-handlers.js";
 
 const KEY = "0d0466b0-e727-4d9c-b35d-f84bb474a37f";
@@ -262,5 +263,84 @@ describe("list-keys", () => {
     await expectError(call("list-keys", { marker: "-1" }), 400, "KMS.0203");
     await expectError(call("list-keys", { key_state: "7" }), 400, "KMS.0203");
     await expectError(call("list-keys", { key_spec: "AES_128" }), 400, "KMS.0203");
+  });
+});
+
+describe("key tags over HTTP", () => {
+  const OWNER = { key: "pulumi-rotation-owner", value: "infra/prod" };
+  const tagCall = (route: KmsRoute, body?: unknown, opts?: CallOptions) => callKmsRoute(emu.url, route, body, opts);
+
+  it("GET, POST and DELETE are signed over their real method, path and body; writes answer 204 without a body", async () => {
+    const added = await tagCall({ operation: "batch-create-kms-tags", keyId: KEY }, { action: "create", tags: [OWNER, { key: "team", value: "a" }] });
+    expect([added.status, added.text, added.headers["content-type"]]).toEqual([204, "", undefined]);
+    expect(added.headers["x-request-id"]).toMatch(UUID);
+
+    const shown = await tagCall({ operation: "show-kms-tags", keyId: KEY });
+    expect([shown.status, shown.json]).toEqual([200, { tags: [OWNER, { key: "team", value: "a" }], existTagsNum: 2 }]);
+
+    expect((await tagCall({ operation: "delete-tag", keyId: KEY, tagKey: "team" })).status).toBe(204);
+    expect((await tagCall({ operation: "create-kms-tag", keyId: KEY }, { tag: { key: "env", value: "prod" } })).status).toBe(204);
+    expect((await admin.getKey(KEY))?.tags).toEqual([OWNER, { key: "env", value: "prod" }]);
+    expect((await tagCall({ operation: "show-kms-tags", keyId: KEY }, undefined, { auth: "token" })).status).toBe(200);
+  });
+
+  it("a signature for another method or another key's path is refused (401 APIG.0301) and changes nothing", async () => {
+    await admin.putKey(KEY, { tags: [OWNER] });
+    const other = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
+    await admin.putKey(other, { tags: [OWNER] });
+    await expectError(tagCall({ operation: "show-kms-tags", keyId: KEY }, undefined, { sendAs: { method: "POST" } }), 401, "APIG.0301");
+    await expectError(
+      tagCall({ operation: "delete-tag", keyId: KEY, tagKey: OWNER.key }, undefined, { sendAs: { relativePath: `${other}/tags/${OWNER.key}` } }),
+      401,
+      "APIG.0301",
+    );
+    await expectError(
+      tagCall({ operation: "batch-create-kms-tags", keyId: KEY }, { action: "delete", tags: [OWNER] }, { tamper: (b) => b.replace("delete", "create") }),
+      401,
+      "APIG.0301",
+    );
+    expect([(await admin.getKey(KEY))?.tags, (await admin.getKey(other))?.tags]).toEqual([[OWNER], [OWNER]]);
+  });
+
+  it("tag keys are percent-decoded from the path; a path key id that is not a key id → KMS.0205; an unknown key → 404 KMS.0207", async () => {
+    await admin.putKey(KEY, { tags: [{ key: "cost center/键", value: "1" }, OWNER] });
+    expect((await tagCall({ operation: "delete-tag", keyId: KEY, tagKey: "cost center/键" })).status).toBe(204);
+    expect((await admin.getKey(KEY))?.tags).toEqual([OWNER]);
+    await expectError(tagCall({ operation: "show-kms-tags", keyId: "not-a-key" }), 400, "KMS.0205");
+    await expectError(tagCall({ operation: "show-kms-tags", keyId: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee" }), 404, "KMS.0207");
+    await expectError(tagCall({ operation: "create-kms-tag", keyId: KEY }, { tag: { key: "a", value: "b" } }, { projectId: OTHER_PROJECT }), 404, "KMS.0207");
+  });
+
+  it("other methods on tag paths → 404 APIG.0101", async () => {
+    await expectError(tagCall({ operation: "show-kms-tags", keyId: KEY }, undefined, { sendAs: { method: "PUT" } }), 404, "APIG.0101");
+    await expectError(tagCall({ operation: "list-kms-tags" }, undefined, { sendAs: { method: "POST" } }), 404, "APIG.0101");
+    await expectError(tagCall({ operation: "list-kms-by-tags" }, { action: "count" }, { sendAs: { method: "GET" } }), 404, "APIG.0101");
+  });
+
+  it("list-kms-tags and list-kms-by-tags answer the project's tags and tagged keys", async () => {
+    await admin.putKey(KEY, { tags: [OWNER], keyAlias: "orders" });
+    const tags = await tagCall({ operation: "list-kms-tags" });
+    expect([tags.status, tags.json]).toEqual([200, { tags: [{ key: OWNER.key, values: [OWNER.value] }] }]);
+    const found = await tagCall({ operation: "list-kms-by-tags" }, { action: "filter", limit: "1000", offset: "0", tags: [{ key: OWNER.key, values: [] }] });
+    expect(found.status).toBe(200);
+    expect(found.json).toMatchObject({ resources: [{ resource_id: KEY, tags: [OWNER], resource_name: "orders" }], total_count: 1 });
+    await expectError(tagCall({ operation: "list-kms-by-tags" }, { action: "filter", offset: "-1" }), 400, "KMS.0417");
+  });
+
+  it("the request log names each tag operation and its path key id; faults target tag operations by name and key", async () => {
+    await admin.clearRequests();
+    await admin.addFault({ operation: "show-kms-tags", keyId: KEY, kind: "status", status: 503, times: 1 });
+    await expectError(tagCall({ operation: "show-kms-tags", keyId: KEY }), 503, "KMS.0104");
+    await tagCall({ operation: "show-kms-tags", keyId: KEY });
+    await tagCall({ operation: "batch-create-kms-tags", keyId: KEY }, { action: "create", tags: [OWNER] });
+    await tagCall({ operation: "list-kms-by-tags" }, { action: "count" });
+    const log = await admin.requests();
+    expect(log.map((e) => [e.operation, e.keyId, e.status])).toEqual([
+      ["show-kms-tags", KEY, 503],
+      ["show-kms-tags", KEY, 200],
+      ["batch-create-kms-tags", KEY, 204],
+      ["list-kms-by-tags", undefined, 200],
+    ]);
+    expect(log[2]?.body).toEqual({ action: "create", tags: [OWNER] });
   });
 });

@@ -156,7 +156,7 @@ export async function measureDiscovery(
           progress(
             ctx,
             `discovery: ${n} keys at ${latencyMs} ms, run ${r + 1}/${repetitions}: command ${(run.ms / 1000).toFixed(2)} s, ` +
-              `floor ${(floor / 1000).toFixed(2)} s, ${counted.listKeys} pages + ${counted.statusReads} status reads + ${counted.ownerListings} owners' listings`,
+              `floor ${(floor / 1000).toFixed(2)} s, ${counted.listKeys} pages + ${counted.statusReads} status reads + ${counted.ownerListings} list-kms-by-tags`,
           );
         }
         rows.push({

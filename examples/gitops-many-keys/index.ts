@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { KeyRotation, listKeys } from "pulumi-huaweicloud-kms";
-import { readPolicy, rotations } from "./policy";
+import { ownClaim, plan, readPolicy } from "./policy";
 
 // The program is an async function (the listing is awaited); Pulumi runs the exported function
 // and takes what it returns as the stack outputs.
@@ -19,12 +19,19 @@ export = async () => {
   // does not turn rotation off on every key of the project.
   const opts: pulumi.CustomResourceOptions = policy.manage === "all-rotatable" ? { retainOnDelete: true } : {};
 
-  const plan = rotations(policyFile, policy, project);
-  const managed = [...plan].map(([name, key]) => new KeyRotation(name, key, opts));
+  // A key another stack claims is that stack's: managing it too would overwrite its settings on
+  // every run. It is left alone and named, here and in the stack's outputs.
+  const { rotations, leftAlone } = plan(policyFile, policy, project, ownClaim(pulumi.getProject(), pulumi.getStack()));
+  if (leftAlone.size > 0) {
+    const which = [...leftAlone].map(([name, owner]) => `${name} (${owner})`).join(", ");
+    void pulumi.log.info(`left alone: ${leftAlone.size} ${leftAlone.size === 1 ? "key" : "keys"} that other stacks claim: ${which}`);
+  }
+  const managed = [...rotations].map(([name, key]) => new KeyRotation(name, key, opts));
 
   return {
     keysManaged: managed.length,
     keysRotating: pulumi.all(managed.map((r) => r.enabled)).apply((enabled) => enabled.filter(Boolean).length),
-    keyNames: [...plan.keys()].sort(),
+    keyNames: [...rotations.keys()].sort(),
+    keysLeftToOtherStacks: Object.fromEntries(leftAlone),
   };
 };

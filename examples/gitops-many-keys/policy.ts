@@ -1,6 +1,8 @@
 // Reads and checks the rotation policy file, so a typo fails `pulumi preview` in the pull request
 // with the file, the key and the field named, instead of surfacing later. Then, with the project's
-// keys when the file manages every rotatable key, works out which rotation each key gets.
+// keys when the file manages every rotatable key, works out which rotation each key gets, leaving
+// alone the keys another stack claims.
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { load } from "js-yaml";
@@ -33,6 +35,27 @@ export interface ProjectKey {
   keyId: string;
   resourceName: string;
   rotatable: boolean;
+  /** The stack that claims the key (the value of its `pulumi-rotation-owner` tag), when one does. */
+  claimedBy?: string;
+}
+
+/** The rotations to manage, by resource name, and the keys left alone because another stack claims them (name → that stack). */
+export interface Plan {
+  rotations: Map<string, KeyPolicy>;
+  leftAlone: Map<string, string>;
+}
+
+// A claim tag's value holds at most 43 characters; a longer `<project>/<stack>` is cut, marked
+// with `~` and told apart by a hash (the rule KeyRotation follows when it claims a key).
+const MAX_CLAIM_LENGTH = 43;
+const CLAIM_HASH_DIGITS = 8;
+
+/** The claim this stack puts on its keys (with the provider's `claimKeys` on), to tell its own keys from other stacks'. */
+export function ownClaim(project: string, stack: string): string {
+  const identity = `${project}/${stack}`;
+  if (identity.length <= MAX_CLAIM_LENGTH) return identity;
+  const hash = createHash("sha256").update(identity).digest("hex").slice(0, CLAIM_HASH_DIGITS);
+  return `${identity.slice(0, MAX_CLAIM_LENGTH - CLAIM_HASH_DIGITS - 1)}~${hash}`;
 }
 
 const TOP_FIELDS = new Set(["manage", "defaults", "keys"]);
@@ -108,14 +131,28 @@ export function readPolicy(file: string): Policy {
   return { manage: manage as ManageMode, defaults: base, keys: entries };
 }
 
+/** The rotation of every key to manage, by resource name (see {@link plan}). */
+export function rotations(file: string, policy: Policy, project: readonly ProjectKey[] = []): Map<string, KeyPolicy> {
+  return plan(file, policy, project).rotations;
+}
+
 /**
  * The rotation of every key to manage, by resource name. `listed`: the entries as written.
  * `all-rotatable`: every rotatable key of `project` under its listKeys name with the defaults,
  * except where an entry names it (by that name, or by keyId under a name of its own); entries may
- * also name keys that cannot rotate (e.g. to record `enabled: false`).
+ * also name keys that cannot rotate (e.g. to record `enabled: false`). A key of `project` that a
+ * stack other than `self` claims is left alone, listed or not: two stacks on one key overwrite
+ * each other's settings, and the other stack was there first.
  */
-export function rotations(file: string, policy: Policy, project: readonly ProjectKey[] = []): Map<string, KeyPolicy> {
+export function plan(file: string, policy: Policy, project: readonly ProjectKey[] = [], self?: string): Plan {
   const out = new Map<string, KeyPolicy>();
+  const leftAlone = new Map<string, string>();
+  const byId = new Map(project.map((k) => [k.keyId, k]));
+  /** The stack other than this one that claims the key, if any. */
+  const otherOwner = (keyId: string): string | undefined => {
+    const owner = byId.get(keyId)?.claimedBy;
+    return owner === undefined || owner === self ? undefined : owner;
+  };
   const byName = new Map(project.map((k) => [k.resourceName, k]));
   const claimed = new Map<string, string>();
   for (const [name, entry] of policy.keys) {
@@ -134,13 +171,17 @@ export function rotations(file: string, policy: Policy, project: readonly Projec
     const owner = claimed.get(keyId);
     if (owner !== undefined) fail(file, `keys.${name}`, `is key ${keyId}, which keys.${owner} already sets`);
     claimed.set(keyId, name);
-    out.set(name, { keyId, enabled: entry.enabled, intervalDays: entry.intervalDays });
+    const other = otherOwner(keyId);
+    if (other !== undefined) leftAlone.set(name, other);
+    else out.set(name, { keyId, enabled: entry.enabled, intervalDays: entry.intervalDays });
   }
   if (policy.manage === "all-rotatable") {
     for (const key of project) {
       if (!key.rotatable || claimed.has(key.keyId)) continue;
-      out.set(key.resourceName, { keyId: key.keyId, ...policy.defaults });
+      const other = otherOwner(key.keyId);
+      if (other !== undefined) leftAlone.set(key.resourceName, other);
+      else out.set(key.resourceName, { keyId: key.keyId, ...policy.defaults });
     }
   }
-  return out;
+  return { rotations: out, leftAlone };
 }

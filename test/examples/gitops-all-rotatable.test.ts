@@ -3,13 +3,17 @@
 // name with the file's defaults, entries override by name or by keyId, and keys that cannot
 // rotate are left alone. Exactly the writes each key needs; a second preview shows no changes and
 // costs one list-keys; keys that appear or stop being rotatable join or leave the stack with no
-// write for the leaving one; typos fail naming the file, the key and the field.
+// write for the leaving one; typos fail naming the file, the key and the field; keys other stacks
+// claim are left alone; the stack's export names its keys as discover's --exclude-state reads them.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startKmsTestbed, type KmsTestbed, takeCalls } from "../../harness/kms-testbed.js";
+import { ownClaim, plan, readPolicy, type ProjectKey } from "../../examples/gitops-many-keys/policy.js";
+import { keysOfStackExport } from "../../provider/discovery/stack-export.js";
+import { claimTagValue, stackIdentity } from "../../provider/resources/key-rotation/claim.js";
 
 const EXAMPLE = resolve(__dirname, "../../examples/gitops-many-keys");
 
@@ -118,6 +122,11 @@ describe("examples/gitops-many-keys, manage: all-rotatable", () => {
     for (const key of [DEFAULT_KEY, SIGNING, LEGACY, PAUSED]) expect(await bed.admin.getKey(key)).toMatchObject({ rotationEnabled: false });
   });
 
+  it("its export names every key it manages, as discover --exclude-state reads a stack export", async () => {
+    const exported = JSON.stringify(await stack.exportStack());
+    expect(keysOfStackExport(exported, "state.json").keyIds).toEqual(new Set([ORDERS, PAYMENTS, ARCHIVE, SHARED_OLD, SHARED_NEW]));
+  });
+
   it("a second preview shows no changes and costs one list-keys", async () => {
     await stack.preview({ expectNoChanges: true });
     expect(await operations()).toEqual(["list-keys"]);
@@ -168,5 +177,29 @@ describe("examples/gitops-many-keys, manage: all-rotatable", () => {
     await stack.destroy();
     expect(await writes()).toEqual([]);
     expect(await bed.admin.getKey(BILLING)).toMatchObject({ rotationEnabled: true, rotationInterval: 180 });
+  });
+});
+
+describe("examples/gitops-many-keys: keys other stacks claim", () => {
+  const key = (keyId: string, resourceName: string, claimedBy?: string): ProjectKey => ({ keyId, resourceName, rotatable: true, ...(claimedBy === undefined ? {} : { claimedBy }) });
+  const project = [key(ORDERS, "orders", "kms-rotation-gitops/prod"), key(PAYMENTS, "payments", "payments/prod"), key(BILLING, "billing", "billing/prod"), key(ARCHIVE, "archive")];
+
+  it("are left alone, listed or not, and named with their stack; this stack's own claim keeps its keys", () => {
+    const scratch = mkdtempSync(join(tmpdir(), "kms-gitops-claims-"));
+    try {
+      const file = join(scratch, "rotation-policy.yaml");
+      writeFileSync(file, `manage: all-rotatable\nkeys:\n  payments:\n    intervalDays: 90\n  bills:\n    keyId: ${BILLING}\n`);
+      const { rotations, leftAlone } = plan(file, readPolicy(file), project, ownClaim("kms-rotation-gitops", "prod"));
+      expect([...rotations.keys()].sort()).toEqual(["archive", "orders"]);
+      expect(Object.fromEntries(leftAlone)).toEqual({ payments: "payments/prod", bills: "billing/prod" });
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it("this stack's claim is the one KeyRotation writes, shortened identities included", () => {
+    for (const [project, stack] of [["kms-rotation-gitops", "prod"], ["a-rather-long-platform-project-name", "production-eu-west"]] as const) {
+      expect(ownClaim(project, stack)).toBe(claimTagValue(stackIdentity(project, stack)));
+    }
   });
 });

@@ -204,7 +204,8 @@ export class KeyRotationHandler {
     const d = diffKeyRotation(olds, news);
     const replaces = [...d.replaces, ...d.updates.filter((p) => replaceOnChanges.includes(p))];
     const updates = d.updates.filter((p) => !replaces.includes(p));
-    const claimant = replaces.length === 0 ? this.claimant(ctx) : undefined;
+    // The engine's own diffs (a refresh's) may come without a URN; they never take a claim.
+    const claimant = replaces.length === 0 && this.session.claimKeys() ? identityOf(ctx) : undefined;
     if (claimant !== undefined && recordedClaim(olds) !== claimTagValue(claimant)) {
       return { changes: true, replaces, updates: [...updates, "claimedBy"] };
     }

@@ -127,7 +127,7 @@ describe("claims across stacks (claimKeys on)", () => {
 
   it("a refresh reports a claim another stack has taken over, and the next preview refuses to fight it", async () => {
     await bed.admin.patchKey(SHARED, { tags: [{ key: CLAIM_TAG_KEY, value: "payments/prod" }] });
-    const refresh = await team.refresh({ diff: true });
+    const refresh = await team.refresh();
     expect(refresh.stdout).toContain("orders-key updated");
     expect(refresh.stdout).toContain("[diff: ~claimedBy]");
     expect(refresh.summary.resourceChanges?.update).toBe(1);

@@ -3,7 +3,9 @@
 // the provider's own settings (stack config `huaweicloud-kms:*`, secrets included, or an explicit
 // provider resource's arguments, then the environment), previews of creates and updates, each
 // call's URN and timeout, detailed diffs, and partial failures the engine records; and Invoke for
-// the provider's functions (listKeys, getKeyRotation) with the same settings.
+// the provider's functions (listKeys, getKeyRotation) with the same settings. After a failed run,
+// it answers Cancel once the user's program has exited (program-exit.ts), so that a refusal reads as
+// its own line, not as the traceback of a program interrupted on its way out.
 import type { ServerUnaryCall, sendUnaryData, ServiceError, UntypedServiceImplementation } from "@grpc/grpc-js";
 import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { PartialFailure } from "../../engine/engine-errors.js";
@@ -14,12 +16,18 @@ import { keyRotationSpec } from "../../resources/key-rotation/spec.js";
 import { debugLine, debugLinesSent, setEngineAddress } from "../engine-log.js";
 import { changedSettings, checkConfig, explicitSettings } from "./plugin-config.js";
 import { containsSecrets, plainProperties, secret } from "./property-values.js";
+import { waitForProgramExit } from "./program-exit.js";
 import type { PulumiGrpc } from "./pulumi-grpc.js";
 
 type Props = Record<string, unknown>;
 type Handler<Req, Res> = (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void;
 
 const DEBUG_ENV = "PULUMI_KMS_DEBUG";
+/**
+ * How long Cancel may wait for the program after a failure: the engine allows all plugins' Cancel
+ * answers 5 s together, and a Python program here exits 0.2-0.4 s after the engine stops.
+ */
+const PROGRAM_EXIT_WAIT_MS = 4000;
 
 export interface PluginOptions {
   version: string;
@@ -36,6 +44,8 @@ function toJs(s: Struct | undefined): Props {
 export function providerService(pb: PulumiGrpc, options: PluginOptions): UntypedServiceImplementation {
   const { provider: p, struct, empty, grpc } = pb;
   let settings: Props = {};
+  /** This process has failed or refused a call: the engine stops the run without waiting for the program. */
+  let failedCall = false;
   const session = new KmsSession({
     sources: () => ({ explicit: explicitSettings(settings), env: options.env }),
     debugLine: (urn, message) => {
@@ -80,6 +90,7 @@ export function providerService(pb: PulumiGrpc, options: PluginOptions): Untyped
             callback(null, res);
           },
           async (e: unknown) => {
+            failedCall = true;
             await debugLinesSent();
             callback(failure(e));
           },
@@ -103,6 +114,7 @@ export function providerService(pb: PulumiGrpc, options: PluginOptions): Untyped
   }
 
   function checkResponse(inputs: Props, failures: { property: string; reason: string }[]) {
+    if (failures.length > 0) failedCall = true;
     const res = new p.CheckResponse();
     res.setInputs(toStruct(inputs));
     res.setFailuresList(checkFailures(failures));
@@ -133,7 +145,12 @@ export function providerService(pb: PulumiGrpc, options: PluginOptions): Untyped
       setEngineAddress(req.getAddress());
       return new empty.Empty();
     }),
-    cancel: unary(() => new empty.Empty()),
+    cancel: unary(async () => {
+      // The engine interrupts the language host once every provider has answered and exited: a
+      // program still ending would die of it, printing its stack around the failure's one line.
+      if (failedCall) await waitForProgramExit(process.ppid, PROGRAM_EXIT_WAIT_MS);
+      return new empty.Empty();
+    }),
     checkConfig: unary((req: InstanceType<typeof p.CheckRequest>) => {
       const news = toJs(req.getNews());
       // Inputs go back as given: secret settings stay wrapped, so the engine keeps them encrypted.
@@ -160,7 +177,7 @@ export function providerService(pb: PulumiGrpc, options: PluginOptions): Untyped
       return checkResponse(inputs, failures);
     }),
     diff: unary((req: InstanceType<typeof p.DiffRequest>) => {
-      const d = rotations.diff(fromStruct(req.getOlds()), fromStruct(req.getNews()));
+      const d = rotations.diff(fromStruct(req.getOlds()), fromStruct(req.getNews()), [], { urn: req.getUrn() });
       const res = new p.DiffResponse();
       res.setChanges(d.changes ? p.DiffResponse.DiffChanges.DIFF_SOME : p.DiffResponse.DiffChanges.DIFF_NONE);
       res.setReplacesList(d.replaces);
@@ -173,7 +190,8 @@ export function providerService(pb: PulumiGrpc, options: PluginOptions): Untyped
         for (const name of names) {
           const pd = new p.PropertyDiff();
           pd.setKind(kind);
-          pd.setInputdiff(true);
+          // claimedBy is an output: its change is the claim an update takes, not an input edit.
+          pd.setInputdiff(name !== "claimedBy");
           detailed.set(name, pd);
         }
       }

@@ -6,7 +6,7 @@
 // decided by rotatability.ts and the callers.
 import { KmsApiError } from "../kms/kms-api-error.js";
 import type { KeyInfo, KeyPage, ListKeysRequest, RotationStatus } from "../kms/kms-client.js";
-import { listKeyOwners, type OwnersApi, type OwnersProgress } from "./key-owners.js";
+import { besideListing, listKeyOwners, type OwnersApi, type OwnersProgress } from "./key-owners.js";
 import { rotatability, type Rotatability } from "./rotatability.js";
 
 /** The slice of the KMS client an inventory needs. */
@@ -79,7 +79,7 @@ function isPerKeyRefusal(e: unknown): e is KmsApiError {
 /** Every key with its rotatability and owner, and the live rotation of each key whose rotation is on. */
 export async function takeInventory(api: InventoryApi, options: InventoryOptions = {}): Promise<Inventory> {
   // The owners' listing needs nothing from the key listing, so it runs beside it.
-  const [{ keys, pages }, owners] = await Promise.all([listAllKeys(api, options.request, options.onProgress), listKeyOwners(api, options.onProgress)]);
+  const [{ keys, pages }, owners] = await besideListing(listAllKeys(api, options.request, options.onProgress), listKeyOwners(api, options.onProgress));
   const entries: InventoryEntry[] = keys.map((key) => {
     const owner = owners.owners.get(key.keyId);
     return { key, rotatability: rotatability(key), ...(owner === undefined ? {} : { owner }) };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CLAIM_TAG_KEY } from "../resources/key-rotation/claim.js";
-import { listKeyOwners, type OwnerPage, type OwnersApi, type OwnersProgress } from "./key-owners.js";
+import { besideListing, listKeyOwners, type OwnerPage, type OwnersApi, type OwnersProgress } from "./key-owners.js";
 
 type Request = Parameters<OwnersApi["listKeysByTags"]>[0];
 
@@ -35,6 +35,19 @@ describe("listKeyOwners", () => {
   it("makes one call when no key is claimed", async () => {
     const kms = new FakeTags([]);
     expect(await listKeyOwners(kms)).toEqual({ owners: new Map(), calls: 1 });
+  });
+
+  it("runs beside the listing; when both fail, the listing's error is thrown whichever came first", async () => {
+    const later = <T>(ms: number, outcome: () => T): Promise<T> => new Promise((resolve) => setTimeout(resolve, ms)).then(outcome);
+    const listingFails = later(20, () => {
+      throw new Error("KMS list-keys failed: HTTP 401");
+    });
+    const ownersFail = later(0, () => {
+      throw new Error("KMS list-kms-by-tags failed: HTTP 401");
+    });
+    await expect(besideListing(listingFails, ownersFail)).rejects.toThrow("KMS list-keys failed");
+    await expect(besideListing(Promise.resolve(1), ownersFail)).rejects.toThrow("KMS list-kms-by-tags failed");
+    expect(await besideListing(Promise.resolve(1), Promise.resolve("x"))).toEqual([1, "x"]);
   });
 
   it("stops on an empty page even when the count said more (keys released since)", async () => {

@@ -39,6 +39,18 @@ export interface KeyOwners {
   calls: number;
 }
 
+/**
+ * The key listing's result and the owners' listing's, run side by side. When both fail (refused
+ * credentials fail both), the listing's error is the one thrown, whichever answered first, so the
+ * same failure always reads the same.
+ */
+export async function besideListing<L, O>(listing: Promise<L>, owners: Promise<O>): Promise<[L, O]> {
+  const [keys, claims] = await Promise.allSettled([listing, owners]);
+  if (keys.status === "rejected") throw keys.reason;
+  if (claims.status === "rejected") throw claims.reason;
+  return [keys.value, claims.value];
+}
+
 /** The owner of every claimed key of the project, 1,000 keys a call, paging by offset. */
 export async function listKeyOwners(api: OwnersApi, onProgress?: (progress: OwnersProgress) => void): Promise<KeyOwners> {
   const owners = new Map<string, string>();

@@ -15,6 +15,7 @@ import {
   type RotationSpec,
   type Vehicle,
 } from "./common.js";
+import { CLAIM_TAG_KEY } from "../provider/resources/key-rotation/claim.js";
 
 export interface ApiCallRow {
   operation: string;
@@ -54,7 +55,7 @@ interface Expectation {
   minTotal: number;
   minimumNote: string;
   /** Extra target beyond "mutating = minimum", which every row has. */
-  target?: "zero-calls" | "one-read";
+  target?: "zero-calls" | "one-read" | "all-at-min";
 }
 
 /** The state a perfect provider can know without asking, and what it must therefore ask. */
@@ -66,7 +67,9 @@ export const MINIMUM_DEFINITION =
   "enable would also fail with KMS.2901 on a key already rotating. Update and delete plan from the recorded " +
   "state (no read); refresh is one read per resource by definition; a no-op up and a preview of unchanged " +
   "resources need nothing. A preview of a create reads the key once (describe-key: exists, enabled, rotatable) " +
-  "so that it fails where up would; up itself never repeats that read.";
+  "so that it fails where up would; up itself never repeats that read. With claims on (the claimKeys setting), " +
+  "a create also reads the key's tags before any write and writes its claim after (one tag read, one tag write), " +
+  "a preview of a create reads the tags too, a refresh reads them once, and a delete removes the claim (one tag write).";
 
 /**
  * Runs the steps on three groups of `n` keys: F fresh (rotation off) wanting interval 90, D fresh
@@ -123,6 +126,10 @@ export async function measureApiCalls(ctx: BenchContext, n: number, vehicle: Veh
           row.target = "0 calls";
           row.pass = mutatingOk && calls.total === 0;
           break;
+        case "all-at-min":
+          row.target = "reads and mutating = min";
+          row.pass = mutatingOk && row.total === expect.minTotal;
+          break;
         case "one-read":
           row.target = "1 read/key, mutating = min";
           row.pass = mutatingOk && row.reads === 1;
@@ -144,6 +151,13 @@ export async function measureApiCalls(ctx: BenchContext, n: number, vehicle: Veh
       if (wrong.length > 0) {
         throw new Error(`api calls: ${wrong.length} keys not ${rotationEnabled ? `rotating every ${rotationInterval ?? "?"} days` : "off"}`);
       }
+    };
+
+    // A claims row only means something if every key carries exactly the claim expected.
+    const expectClaims = async (ids: readonly string[], owner: string | undefined): Promise<void> => {
+      const byId = new Map((await bed.bed.admin.listKeys()).map((k) => [k.keyId, k]));
+      const wrong = ids.filter((id) => byId.get(id)?.tags.find((t) => t.key === CLAIM_TAG_KEY)?.value !== owner);
+      if (wrong.length > 0) throw new Error(`api calls: ${wrong.length} keys not claimed by ${owner ?? "nobody"}`);
     };
 
     const up = async (s: Stack): Promise<Record<string, number>> => {
@@ -205,6 +219,37 @@ export async function measureApiCalls(ctx: BenchContext, n: number, vehicle: Veh
       return result.summary.resourceChanges ?? {};
     });
     await expectKeys([...fresh90, ...freshDefault, ...matching], false);
+
+    // The same life with claims on: each row costs exactly the tag calls the claim adds.
+    await stack.setConfig("huaweicloud-kms:claimKeys", { value: "true" });
+    specs = fresh90.map((keyId) => ({ keyId, intervalDays: 90 }));
+    await step(
+      "preview of creates, with claims",
+      n,
+      { minMutating: 0, minTotal: 2, minimumNote: "describe-key + tag read", target: "all-at-min" },
+      async (s) => (await s.preview()).changeSummary,
+    );
+    await step(
+      "create, fresh key (interval 90), with claims",
+      n,
+      { minMutating: 3, minTotal: 5, minimumNote: "tag read + read + enable + interval + tag write", target: "all-at-min" },
+      up,
+    );
+    await expectKeys(fresh90, true, 90);
+    await expectClaims(fresh90, "kms-bench/api-calls");
+    await step("refresh, with claims", n, { minMutating: 0, minTotal: 2, minimumNote: "read + tag read", target: "all-at-min" }, async (s) => {
+      const result = await s.refresh();
+      assertSucceeded("refresh", result);
+      return result.summary.resourceChanges ?? {};
+    });
+    await step("destroy, with claims", n, { minMutating: 2, minTotal: 2, minimumNote: "disable + tag write", target: "all-at-min" }, async (s) => {
+      const result = await s.destroy();
+      assertSucceeded("destroy", result);
+      return result.summary.resourceChanges ?? {};
+    });
+    await expectKeys(fresh90, false);
+    await expectClaims(fresh90, undefined);
+    await stack.removeConfig("huaweicloud-kms:claimKeys");
   } finally {
     await bed.dispose();
   }

@@ -138,6 +138,10 @@ export const MUTATING_OPERATIONS: ReadonlySet<string> = new Set([
   "update-key-rotation-interval",
   "enable-key",
   "disable-key",
+  // Tag writes: a claim taken or released.
+  "create-kms-tag",
+  "batch-create-kms-tags",
+  "delete-tag",
 ]);
 
 export interface CallCounts {

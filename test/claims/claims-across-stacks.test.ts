@@ -3,14 +3,15 @@
 // both declare one key with claimKeys on. The second is refused in preview and in up, naming the
 // first, before any write; destroying the first releases the key, and the second then takes it
 // with the fewest calls. A stack without claims makes no tag call at all.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLAIM_TAG_KEY } from "../../provider/resources/key-rotation/claim.js";
 import { installedPackageDir } from "../../harness/installed-package.js";
 import { loadSdk, startKmsTestbed, takeCalls, testbedStackConfig, type KmsTestbed } from "../../harness/kms-testbed.js";
+import { runCommand } from "../../harness/run-command.js";
 
 const SHARED = "c1a1c1a1-0000-4000-8000-000000000001";
 const UNCLAIMED = "c2a2c2a2-0000-4000-8000-000000000002";
@@ -163,5 +164,31 @@ describe("claims across stacks (claimKeys on)", () => {
       "disable-key-rotation",
     ]);
     expect((await bed.admin.getKey(UNCLAIMED))?.tags).toEqual([]);
+  });
+
+  it("discover → pulumi import into a stack that already manages a key imports only the others", async () => {
+    const importFile = join(teamDir, "keys.json");
+    const discover = await runCommand(process.execPath, [resolve(__dirname, "../../dist/provider/adapters/cli/main.js"), "discover", "--import-file", importFile], {
+      env: bed.envVars,
+    });
+    expect(discover.stdout).toMatch(new RegExp(`${SHARED}.*team-orders/prod`));
+    const listed = (JSON.parse(readFileSync(importFile, "utf8")) as { resources: { id: string }[] }).resources.map((r) => r.id);
+    expect(listed).toEqual([UNCLAIMED]);
+    await bed.admin.clearRequests();
+    const imported = await runCommand(
+      bed.sandbox.pulumiCommand.command,
+      ["import", "--file", importFile, "--yes", "--protect=false", "--generate-code=false", "--non-interactive", "--stack", "prod"],
+      { env: bed.envVars, cwd: teamDir },
+    );
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toContain("= 1 imported");
+    const keys = ((await team.exportStack()).deployment as { resources?: { type: string; id?: string }[] }).resources
+      ?.filter((r) => r.type === "huaweicloud-kms:index:KeyRotation")
+      .map((r) => r.id)
+      .sort();
+    expect(keys).toEqual([SHARED, UNCLAIMED].sort());
+    // An import reads only: the key, its rotation, and its claim.
+    const calls = await takeCalls(bed);
+    expect(calls.filter((c) => WRITES.has(c.split(" ")[0] ?? ""))).toEqual([]);
   });
 });

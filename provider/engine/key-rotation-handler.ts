@@ -235,9 +235,8 @@ export class KeyRotationHandler {
       let result;
       if (recorded.keyId === undefined) {
         // An import is a read with nothing recorded: it also checks that the key can be managed,
-        // and with claims on, that no other stack claims it.
-        const claimant = this.claimant(ctx);
-        result = claimant === undefined ? await importKeyRotation(api, id) : await importClaimedRotation(api, id, claimant);
+        // and with claims on, records who claims it.
+        result = claims ? await importClaimedRotation(api, id) : await importKeyRotation(api, id);
       } else if (claims) {
         // A refresh with claims on also records who claims the key now.
         result = await readClaimedRotation(api, id, recorded);

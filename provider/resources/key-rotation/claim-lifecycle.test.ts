@@ -146,7 +146,7 @@ describe("claims", () => {
     expect(kms.calls).toEqual(["disable-key-rotation"]);
   });
 
-  it("a refresh records who claims the key now; an import refuses a key another stack claims", async () => {
+  it("a refresh and an import record who claims the key now, writing nothing", async () => {
     const kms = new FakeKey();
     kms.enabled = true;
     kms.interval = 90;
@@ -154,7 +154,12 @@ describe("claims", () => {
     const read = await readClaimedRotation(kms, KEY, inputs);
     expect(read?.outputs.claimedBy).toBe(THEM);
     expect(kms.calls).toEqual(["get-key-rotation-status", "show-kms-tags"]);
-    const refused = await importClaimedRotation(kms, KEY, US).catch((e: unknown) => e);
+    kms.calls = [];
+    const imported = await importClaimedRotation(kms, KEY);
+    expect(imported?.outputs.claimedBy).toBe(THEM);
+    expect(kms.calls).toEqual(["describe-key", "get-key-rotation-status", "show-kms-tags"]);
+    // The next up refuses to take it over.
+    const refused = await updateClaimedRotation(kms, imported?.outputs ?? { ...inputs, numberOfRotations: 0 }, inputs, US).catch((e: unknown) => e);
     expect(ClaimConflictError.isInstance(refused)).toBe(true);
   });
 

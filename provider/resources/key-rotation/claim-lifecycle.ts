@@ -159,12 +159,16 @@ export async function readClaimedRotation(
   return { ...result, outputs: withClaim(result.outputs, await readClaim(api, keyId)) };
 }
 
-/** An import with claims: refused when another stack claims the key; the claim itself is taken by the next `up`. */
-export async function importClaimedRotation(api: ClaimedRotationApi, keyId: string, identity: string): Promise<ReadResult | undefined> {
+/**
+ * A read with nothing recorded (`pulumi import`, or a lookup with `get`) with claims on: it records
+ * who claims the key now and writes nothing. A lookup of another stack's key must work, and the
+ * engine asks both the same way, so an import of a key another stack claims is refused by the
+ * next preview (an update of `claimedBy`), and an unclaimed key is claimed by the next `up`.
+ */
+export async function importClaimedRotation(api: ClaimedRotationApi, keyId: string): Promise<ReadResult | undefined> {
   const result = await importKeyRotation(api, keyId);
   if (result === undefined) return undefined;
-  const decision = await checkClaim(api, keyId, identity);
-  return { ...result, outputs: withClaim(result.outputs, decision.kind === "ours" ? claimTagValue(identity) : undefined) };
+  return { ...result, outputs: withClaim(result.outputs, await readClaim(api, keyId)) };
 }
 
 /** The preview's claim check of a resource about to take a key: one tag read, refusing another stack's key. */

@@ -8,8 +8,9 @@ export { redactorFor } from "./discover-command.js";
 export const USAGE = `Usage: huaweicloud-kms <command> [options]
 
 Commands:
-  discover    list every KMS key of the project with its rotation and a verdict against a
-              rotation policy; write a \`pulumi import --file\` document or a rotation policy file
+  discover    list every KMS key of the project with its rotation, the stack that manages it
+              and a verdict against a rotation policy; write a \`pulumi import --file\` document
+              or a rotation policy file of the keys no stack manages yet
 
 Run "huaweicloud-kms <command> --help" for its options.
 `;

@@ -21,7 +21,7 @@ import {
   type Interpretation,
   type OperationDeadline,
 } from "./kms-response.js";
-import type { KmsOperation } from "./kms-rules.js";
+import type { ApiOperation } from "./kms-rules.js";
 
 /** Receives one line per attempt; lines never contain credentials. */
 export interface KmsLogger {
@@ -51,7 +51,7 @@ export interface CallRunnerSettings {
 
 /** One logical call: what to send per attempt and how to read an answer. */
 export interface CallSpec<T> {
-  operation: KmsOperation;
+  operation: ApiOperation;
   /** The key the call is about; absent for list-keys. */
   keyId?: string;
   /** Sends one attempt signed at `date`; throws TransportError when no HTTP answer came. */

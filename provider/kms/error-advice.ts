@@ -1,7 +1,7 @@
 // Turns a KMS/gateway error code into the one thing the user should do about it. The codes and
 // their meanings are those of docs/kms-api.md; the advice is ours.
 import { KmsErrorCode as Kms, LocalErrorCode } from "./kms-error-codes.js";
-import { MAX_ROTATION_INTERVAL_DAYS, MIN_ROTATION_INTERVAL_DAYS, type KmsOperation } from "./kms-rules.js";
+import { MAX_ROTATION_INTERVAL_DAYS, MIN_ROTATION_INTERVAL_DAYS, type ApiOperation } from "./kms-rules.js";
 
 const CREDENTIALS =
   "Check your credentials: the access key/secret key (plus the security token for temporary credentials) or the auth token may be missing, wrong or expired; with AK/SK also check that this machine's clock is correct (signed requests older than 15 minutes are refused).";
@@ -38,14 +38,14 @@ const BY_CODE: Readonly<Record<string, string>> = {
 };
 
 /** Per-operation advice where the same code means something different. */
-function operationAdvice(code: string, operation: KmsOperation | undefined): string | undefined {
+function operationAdvice(code: string, operation: ApiOperation | undefined): string | undefined {
   if (code !== Kms.RotationNotEnabled) return undefined;
   if (operation === "disable-key-rotation") return "Key rotation is already disabled on this key: refresh the stack (pulumi refresh).";
   return "Key rotation is not enabled on this key: enable rotation first (the interval can only be set while rotation is enabled).";
 }
 
 /** What the user should do about an error, as one sentence. */
-export function adviceFor(code: string, status: number, operation?: KmsOperation): string {
+export function adviceFor(code: string, status: number, operation?: ApiOperation): string {
   const specific = operationAdvice(code, operation) ?? BY_CODE[code];
   if (specific !== undefined) return specific;
   if (/^KMS\.030[1-5]$/.test(code)) return CREDENTIALS;

@@ -2,7 +2,7 @@
 // (status, code, request id) and a one-line message a user can act on without reading code.
 import { errorMarker, KmsProviderError } from "../errors/kms-provider-error.js";
 import { adviceFor } from "./error-advice.js";
-import type { KmsOperation } from "./kms-rules.js";
+import type { ApiOperation } from "./kms-rules.js";
 
 export const KMS_API_ERROR_NAME = "KmsApiError";
 const markerName = errorMarker(KMS_API_ERROR_NAME);
@@ -15,7 +15,7 @@ export interface KmsApiErrorFields {
   code: string;
   /** The service's own `error_msg` (or a short excerpt of a non-JSON body). */
   kmsMessage?: string;
-  operation: KmsOperation;
+  operation: ApiOperation;
   keyId?: string;
   /** `X-Request-Id` of the last response, for Huawei support. */
   requestId?: string;
@@ -49,7 +49,7 @@ export class KmsApiError extends KmsProviderError {
   readonly status: number;
   readonly code: string;
   readonly kmsMessage?: string;
-  readonly operation: KmsOperation;
+  readonly operation: ApiOperation;
   readonly keyId?: string;
   readonly requestId?: string;
   readonly retryable: boolean;

@@ -7,12 +7,12 @@ import type { HttpResponse, TransportError } from "../transport/http-request.js"
 import { isRetryableOutcome, mayHaveLanded } from "../transport/retry-policy.js";
 import { KmsApiError, oneLine } from "./kms-api-error.js";
 import { LocalErrorCode } from "./kms-error-codes.js";
-import { isValidKeyId, type KmsOperation } from "./kms-rules.js";
+import { isValidKeyId, type ApiOperation } from "./kms-rules.js";
 import { kmsSchemas } from "./kms-schemas.js";
 
 /** The call an answer belongs to. */
 export interface CallContext {
-  operation: KmsOperation;
+  operation: ApiOperation;
   /** Absent for calls about no single key (list-keys). */
   keyId?: string;
   /** Named in transport failures, so the user sees where the client tried to go. */
@@ -64,7 +64,7 @@ const TLS_ADVICE =
   "The endpoint's TLS certificate is not trusted: check the endpoint; for a private CA, add its certificate with NODE_EXTRA_CA_CERTS (certificate checks stay on).";
 
 /** An argument refused before anything was sent (nothing can have landed). */
-export function invalidArgument(operation: KmsOperation, problem: string, advice: string, redact: Redactor, keyId?: string): KmsApiError {
+export function invalidArgument(operation: ApiOperation, problem: string, advice: string, redact: Redactor, keyId?: string): KmsApiError {
   return new KmsApiError({
     status: 0,
     code: LocalErrorCode.InvalidArgument,

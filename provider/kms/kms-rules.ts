@@ -45,6 +45,13 @@ export const KMS_OPERATIONS = [
 ] as const;
 export type KmsOperation = (typeof KMS_OPERATIONS)[number];
 
+/** IAM operations this project calls (signed like KMS calls): the projects the credentials may use. */
+export const IAM_OPERATIONS = ["list-auth-projects"] as const;
+export type IamOperation = (typeof IAM_OPERATIONS)[number];
+
+/** Any call the client machinery runs: a KMS operation or an IAM one. */
+export type ApiOperation = KmsOperation | IamOperation;
+
 export function isValidKeyId(value: string): boolean {
   return KEY_ID_PATTERN.test(value);
 }

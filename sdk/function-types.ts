@@ -9,6 +9,8 @@ export interface ListKeysArgs {
   keySpec?: string;
   /** Only keys whose rotation KMS lets change now (`rotatable`). Default `false`. */
   rotatableOnly?: boolean;
+  /** Also name the stack that claims each key (`claimedBy`): one more request (list-kms-by-tags) per 1,000 claimed keys, beside the listing. Default `false`: no tag request. */
+  withClaims?: boolean;
 }
 
 /** Arguments of `listKeys`, each of which may be an Output (for `listKeysOutput`). */
@@ -19,9 +21,11 @@ export interface ListKeysOutputArgs {
   keySpec?: pulumi.Input<string>;
   /** Only keys whose rotation KMS lets change now (`rotatable`). Default `false`. */
   rotatableOnly?: pulumi.Input<boolean>;
+  /** Also name the stack that claims each key (`claimedBy`): one more request (list-kms-by-tags) per 1,000 claimed keys, beside the listing. Default `false`: no tag request. */
+  withClaims?: pulumi.Input<boolean>;
 }
 
-/** What `listKeys` returns. The keys of the project with their rotatability and a stable resource name for each: one list-keys request per page of 1,000 keys, no other KMS call. Names are derived from the whole project's listing, so filters never change them. */
+/** What `listKeys` returns. The keys of the project with their rotatability and a stable resource name for each, and with `withClaims` the stack that claims each: one list-keys request per page of 1,000 keys (plus, with `withClaims`, one list-kms-by-tags request per 1,000 claimed keys), no other KMS call. Names are derived from the whole project's listing, so filters never change them. */
 export interface ListKeysResult {
   /** The keys, in the order KMS lists them. */
   readonly keys: ListedKey[];
@@ -75,6 +79,8 @@ export interface ListedKey {
   readonly cannotRotateReason?: string;
   /** When the key was made (ISO 8601 UTC). */
   readonly creationDate?: string;
+  /** The stack that claims the key (`<project>/<stack>`, the value of its `pulumi-rotation-owner` tag), when `withClaims` is set and a stack claims it: that stack manages the key's rotation. */
+  readonly claimedBy?: string;
   /** A resource name for the key's `KeyRotation`, derived from its alias and stable while the key exists: unique in the project (colliding aliases: the oldest key keeps the bare name, the others add the start of their key id). The name `huaweicloud-kms discover` writes into its import and policy files when it lists the whole project (no filters). */
   readonly resourceName: string;
 }

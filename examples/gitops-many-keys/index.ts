@@ -11,9 +11,10 @@ export = async () => {
   const policyFile = path.resolve(config.get("policyFile") ?? "rotation-policy.yaml");
   const policy = readPolicy(policyFile);
 
-  // `manage: all-rotatable` lists the project's keys (one list-keys request per 1,000 keys, in
-  // previews too); `listed` needs no KMS call to know what to manage.
-  const project = policy.manage === "all-rotatable" ? (await listKeys()).keys : [];
+  // `manage: all-rotatable` lists the project's keys with the stacks that claim them (one
+  // list-keys request per 1,000 keys and one list-kms-by-tags per 1,000 claimed keys, in previews
+  // too); `listed` needs no KMS call to know what to manage.
+  const project = policy.manage === "all-rotatable" ? (await listKeys({ withClaims: true })).keys : [];
   // Keys come and go outside the stack in this mode (made, disabled, scheduled for deletion): a
   // rotation that leaves the program then leaves the stack as KMS has it, and `pulumi destroy`
   // does not turn rotation off on every key of the project.

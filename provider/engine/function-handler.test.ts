@@ -22,6 +22,7 @@ function fakeKms(calls: string[], fail?: Error): KmsApi {
     showKeyTags: () => Promise.reject(new Error("unexpected")),
     addKeyTags: () => Promise.reject(new Error("unexpected")),
     removeKeyTags: () => Promise.reject(new Error("unexpected")),
+    listKeysByTags: () => answer("list-kms-by-tags", { resources: [{ resourceId: KEY, tags: [{ key: "pulumi-rotation-owner", value: "payments/prod" }] }], totalCount: 1 }),
   };
 }
 

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startKmsTestbed, type KmsTestbed, takeCalls } from "../../harness/kms-testbed.js";
 import { ownClaim, plan, readPolicy, type ProjectKey } from "../../examples/gitops-many-keys/policy.js";
 import { keysOfStackExport } from "../../provider/discovery/stack-export.js";
-import { claimTagValue, stackIdentity } from "../../provider/resources/key-rotation/claim.js";
+import { CLAIM_TAG_KEY, claimTagValue, stackIdentity } from "../../provider/resources/key-rotation/claim.js";
 
 const EXAMPLE = resolve(__dirname, "../../examples/gitops-many-keys");
 
@@ -27,6 +27,7 @@ const SIGNING = "6d6accf6-4d8d-4352-9913-5e0a1ad0a9d5";
 const LEGACY = "7e7bddf7-5e9e-4463-8a24-6f1b2be1bae6";
 const PAUSED = "8f8ceef8-6faf-4574-9b35-7a2c3cf2cbf7";
 const BILLING = "9a9dff09-7a0a-4685-8c46-8b3d4da3dc08";
+const TEAM = "a0ae0a0a-8b1b-4796-9d57-9c4e5eb4ed19";
 
 const NAMES: Record<string, string> = {
   [ORDERS]: "orders",
@@ -35,6 +36,7 @@ const NAMES: Record<string, string> = {
   [SHARED_OLD]: "shared",
   [SHARED_NEW]: "shared-new",
   [BILLING]: "billing",
+  [TEAM]: "team",
 };
 
 const DAY = 86_400_000;
@@ -62,7 +64,7 @@ describe("examples/gitops-many-keys, manage: all-rotatable", () => {
     const log = await bed.admin.requests();
     await bed.admin.clearRequests();
     return log
-      .filter((r) => !["list-keys", "get-key-rotation-status", "describe-key"].includes(r.operation))
+      .filter((r) => !["list-keys", "list-kms-by-tags", "get-key-rotation-status", "describe-key"].includes(r.operation))
       .map((r) => {
         const body = r.body as { rotation_interval?: number } | undefined;
         return `${r.operation} ${NAMES[r.keyId ?? ""] ?? r.keyId ?? "?"}${body?.rotation_interval === undefined ? "" : ` ${body.rotation_interval}`}`;
@@ -88,6 +90,8 @@ describe("examples/gitops-many-keys, manage: all-rotatable", () => {
           { keyId: SIGNING, keyAlias: "signing", keySpec: "RSA_2048", creationDate: T0 + 6 * DAY },
           { keyId: LEGACY, keyAlias: "legacy", origin: "external", creationDate: T0 + 7 * DAY },
           { keyId: PAUSED, keyAlias: "paused", keyState: "3", creationDate: T0 + 8 * DAY },
+          // Another stack's key: left alone.
+          { keyId: TEAM, keyAlias: "team", creationDate: T0 + 8 * DAY, tags: [{ key: CLAIM_TAG_KEY, value: "payments/prod" }] },
         ],
       },
     });
@@ -105,13 +109,15 @@ describe("examples/gitops-many-keys, manage: all-rotatable", () => {
   it("manages every rotatable key by its name, with the overrides, and writes exactly what each needs", async () => {
     const preview = await stack.preview();
     expect(preview.changeSummary).toEqual({ create: 6 });
-    // The listing, then one describe-key per rotation about to be created; no write.
-    expect(await operations()).toEqual(["list-keys", ...Array<string>(5).fill("describe-key")].sort());
+    // The listing and its owners, then one describe-key per rotation about to be created; no write.
+    expect(await operations()).toEqual(["list-keys", "list-kms-by-tags", ...Array<string>(5).fill("describe-key")].sort());
 
     const up = await stack.up();
     expect(up.outputs.keyNames?.value).toEqual(["archive", "orders", "payments", "shared", `shared-${SHARED_NEW.slice(0, 8)}`]);
     expect(up.outputs.keysManaged?.value).toBe(5);
     expect(up.outputs.keysRotating?.value).toBe(4);
+    expect(up.outputs.keysLeftToOtherStacks?.value).toEqual({ team: "payments/prod" });
+    expect(up.stdout).toContain("left alone: 1 key that other stacks claim: team (payments/prod)");
     expect(await writes()).toEqual([
       "disable-key-rotation archive",
       "enable-key-rotation orders",
@@ -119,7 +125,7 @@ describe("examples/gitops-many-keys, manage: all-rotatable", () => {
       "update-key-rotation-interval orders 180",
       "update-key-rotation-interval payments 90",
     ]);
-    for (const key of [DEFAULT_KEY, SIGNING, LEGACY, PAUSED]) expect(await bed.admin.getKey(key)).toMatchObject({ rotationEnabled: false });
+    for (const key of [DEFAULT_KEY, SIGNING, LEGACY, PAUSED, TEAM]) expect(await bed.admin.getKey(key)).toMatchObject({ rotationEnabled: false });
   });
 
   it("its export names every key it manages, as discover --exclude-state reads a stack export", async () => {
@@ -127,9 +133,9 @@ describe("examples/gitops-many-keys, manage: all-rotatable", () => {
     expect(keysOfStackExport(exported, "state.json").keyIds).toEqual(new Set([ORDERS, PAYMENTS, ARCHIVE, SHARED_OLD, SHARED_NEW]));
   });
 
-  it("a second preview shows no changes and costs one list-keys", async () => {
+  it("a second preview shows no changes and costs one list-keys and one owners' listing", async () => {
     await stack.preview({ expectNoChanges: true });
-    expect(await operations()).toEqual(["list-keys"]);
+    expect(await operations()).toEqual(["list-keys", "list-kms-by-tags"]);
   });
 
   it("a new key joins, one that stops being rotatable leaves with no write", async () => {

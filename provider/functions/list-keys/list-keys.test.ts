@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { checkFunctionArgs } from "../../engine/function-spec.js";
 import type { KeyInfo, KeyPage, ListKeysRequest } from "../../kms/kms-client.js";
+import { CLAIM_TAG_KEY } from "../../resources/key-rotation/claim.js";
+import type { OwnerPage } from "../../discovery/key-owners.js";
 import { listedKeys, listKeys, type ListingApi } from "./list-keys.js";
 import { listKeysSpec } from "./spec.js";
 
@@ -22,10 +24,16 @@ function key(n: number, patch: Partial<KeyInfo> = {}): KeyInfo {
 
 class FakeListing implements ListingApi {
   readonly requests: ListKeysRequest[] = [];
+  readonly tagRequests: number[] = [];
   constructor(
     private readonly keys: KeyInfo[],
     private readonly pageSize = 1000,
+    private readonly claims: ReadonlyMap<string, string> = new Map(),
   ) {}
+  listKeysByTags(request: { offset?: number }): Promise<OwnerPage> {
+    this.tagRequests.push(request.offset ?? 0);
+    return Promise.resolve({ resources: [...this.claims].map(([resourceId, value]) => ({ resourceId, tags: [{ key: CLAIM_TAG_KEY, value }] })), totalCount: this.claims.size });
+  }
   listKeys(request: ListKeysRequest): Promise<KeyPage> {
     this.requests.push(request);
     const start = Number(request.marker ?? "0");
@@ -92,6 +100,14 @@ describe("listKeys", () => {
     const { keys } = await listKeys(kms, { keySpec: "SM4" });
     expect(keys).toEqual([]);
     expect(kms.requests).toEqual([{}, { marker: "10" }, { marker: "20" }]);
+    expect(kms.tagRequests).toEqual([]);
+  });
+
+  it("with withClaims, names each claimed key's stack from one list-kms-by-tags request", async () => {
+    const kms = new FakeListing([key(1), key(2)], 1000, new Map([[ID(2), "payments/prod"]]));
+    const { keys } = await listKeys(kms, { withClaims: true });
+    expect(keys.map((k) => k.claimedBy)).toEqual([undefined, "payments/prod"]);
+    expect(kms.tagRequests).toEqual([0]);
   });
 });
 
@@ -116,7 +132,7 @@ describe("listKeys arguments", () => {
           'keySpec "aes_256" is not a KMS key spec: use one of AES_256, SM4, RSA_2048, RSA_3072, RSA_4096, EC_P256, EC_P384, SM2, ALL; key specs are written in upper case',
       },
       { property: "rotatableOnly", reason: 'rotatableOnly must be true or false; got "yes"' },
-      { property: "limit", reason: "listKeys has no argument limit (it takes keyState, keySpec, rotatableOnly)" },
+      { property: "limit", reason: "listKeys has no argument limit (it takes keyState, keySpec, rotatableOnly, withClaims)" },
     ]);
   });
 });

@@ -3,6 +3,7 @@
 // in the result is decided by the pure `listedKeys`.
 import type { FunctionArgs, FunctionResult, ObjectValue } from "../../engine/function-spec.js";
 import { listAllKeys, type InventoryApi } from "../../discovery/key-inventory.js";
+import { besideListing, listKeyOwners } from "../../discovery/key-owners.js";
 import { resourceNamesFor } from "../../discovery/resource-names.js";
 import { rotatability } from "../../discovery/rotatability.js";
 import { ALL_KEY_SPECS } from "../../kms/kms-rules.js";
@@ -14,14 +15,14 @@ export type ListKeysResult = FunctionResult<typeof listKeysSpec>;
 export type ListedKey = ObjectValue<typeof listedKeyType>;
 
 /** The slice of the KMS client listKeys needs. */
-export type ListingApi = Pick<InventoryApi, "listKeys">;
+export type ListingApi = Pick<InventoryApi, "listKeys" | "listKeysByTags">;
 
 /**
  * The keys as listKeys reports them. `all` is the whole project's listing: names are derived
  * from it before the filters apply, so a key's name never depends on what was asked for (and
  * agrees with `huaweicloud-kms discover` run without filters, which names keys over the same listing).
  */
-export function listedKeys(all: readonly KeyInfo[], args: ListKeysArgs = {}): ListedKey[] {
+export function listedKeys(all: readonly KeyInfo[], args: ListKeysArgs = {}, owners: ReadonlyMap<string, string> = new Map()): ListedKey[] {
   const names = resourceNamesFor(all);
   const out: ListedKey[] = [];
   for (const key of all) {
@@ -43,6 +44,8 @@ export function listedKeys(all: readonly KeyInfo[], args: ListKeysArgs = {}): Li
     if (key.rotationEnabled !== undefined) listed.rotationEnabled = key.rotationEnabled;
     if (!verdict.rotatable) listed.cannotRotateReason = verdict.reason;
     if (key.creationDate !== undefined) listed.creationDate = key.creationDate;
+    const owner = owners.get(key.keyId);
+    if (owner !== undefined) listed.claimedBy = owner;
     out.push(listed);
   }
   return out;
@@ -54,6 +57,7 @@ export function listedKeys(all: readonly KeyInfo[], args: ListKeysArgs = {}): Li
  * from the whole listing; it costs pages only in projects of more than 1,000 keys.
  */
 export async function listKeys(api: ListingApi, args: ListKeysArgs = {}): Promise<ListKeysResult> {
-  const { keys } = await listAllKeys(api);
-  return { keys: listedKeys(keys, args) };
+  // The claims are read beside the listing, and only when asked: without withClaims, no tag request.
+  const [{ keys }, owners] = await besideListing(listAllKeys(api), args.withClaims === true ? listKeyOwners(api) : Promise.resolve(undefined));
+  return { keys: listedKeys(keys, args, owners?.owners) };
 }

@@ -47,6 +47,12 @@ export const listedKeyType = {
       description: `Why the key's rotation cannot change, when \`rotatable\` is false: ${REASONS}. The permanent reasons come first: a disabled Default Master Key says \`default key\`.`,
     },
     creationDate: { type: "string", optional: true, description: "When the key was made (ISO 8601 UTC)." },
+    claimedBy: {
+      type: "string",
+      optional: true,
+      description:
+        "The stack that claims the key (`<project>/<stack>`, the value of its `pulumi-rotation-owner` tag), when `withClaims` is set and a stack claims it: that stack manages the key's rotation.",
+    },
     resourceName: {
       type: "string",
       description:
@@ -58,7 +64,7 @@ export const listedKeyType = {
 export const listKeysSpec = {
   token: "huaweicloud-kms:index:listKeys",
   description:
-    "The keys of the project with their rotatability and a stable resource name for each: one list-keys request per page of 1,000 keys, no other KMS call. Names are derived from the whole project's listing, so filters never change them.",
+    "The keys of the project with their rotatability and a stable resource name for each, and with `withClaims` the stack that claims each: one list-keys request per page of 1,000 keys (plus, with `withClaims`, one list-kms-by-tags request per 1,000 claimed keys), no other KMS call. Names are derived from the whole project's listing, so filters never change them.",
   inputs: {
     keyState: {
       type: "string",
@@ -77,6 +83,13 @@ export const listKeysSpec = {
       kind: "input",
       rule: booleanRule("rotatableOnly"),
       description: "Only keys whose rotation KMS lets change now (`rotatable`). Default `false`.",
+    },
+    withClaims: {
+      type: "boolean",
+      kind: "input",
+      rule: booleanRule("withClaims"),
+      description:
+        "Also name the stack that claims each key (`claimedBy`): one more request (list-kms-by-tags) per 1,000 claimed keys, beside the listing. Default `false`: no tag request.",
     },
   },
   outputs: {

@@ -11,7 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// The keys of the project with their rotatability and a stable resource name for each: one list-keys request per page of 1,000 keys, no other KMS call. Names are derived from the whole project's listing, so filters never change them.
+// The keys of the project with their rotatability and a stable resource name for each, and with `withClaims` the stack that claims each: one list-keys request per page of 1,000 keys (plus, with `withClaims`, one list-kms-by-tags request per 1,000 claimed keys), no other KMS call. Names are derived from the whole project's listing, so filters never change them.
 func ListKeys(ctx *pulumi.Context, args *ListKeysArgs, opts ...pulumi.InvokeOption) (*ListKeysResult, error) {
 	opts = internal.PkgInvokeDefaultOpts(opts)
 	var rv ListKeysResult
@@ -29,6 +29,8 @@ type ListKeysArgs struct {
 	KeyState *string `pulumi:"keyState"`
 	// Only keys whose rotation KMS lets change now (`rotatable`). Default `false`.
 	RotatableOnly *bool `pulumi:"rotatableOnly"`
+	// Also name the stack that claims each key (`claimedBy`): one more request (list-kms-by-tags) per 1,000 claimed keys, beside the listing. Default `false`: no tag request.
+	WithClaims *bool `pulumi:"withClaims"`
 }
 
 type ListKeysResult struct {
@@ -48,6 +50,8 @@ type ListKeysOutputArgs struct {
 	KeyState pulumi.StringPtrInput `pulumi:"keyState"`
 	// Only keys whose rotation KMS lets change now (`rotatable`). Default `false`.
 	RotatableOnly pulumi.BoolPtrInput `pulumi:"rotatableOnly"`
+	// Also name the stack that claims each key (`claimedBy`): one more request (list-kms-by-tags) per 1,000 claimed keys, beside the listing. Default `false`: no tag request.
+	WithClaims pulumi.BoolPtrInput `pulumi:"withClaims"`
 }
 
 func (ListKeysOutputArgs) ElementType() reflect.Type {

@@ -17,6 +17,8 @@ var _ = internal.GetEnvOrDefault
 type ListedKey struct {
 	// Why the key's rotation cannot change, when `rotatable` is false: `default key`, `imported material`, `asymmetric`, `disabled`, `pending deletion`, `key state`. The permanent reasons come first: a disabled Default Master Key says `default key`.
 	CannotRotateReason *string `pulumi:"cannotRotateReason"`
+	// The stack that claims the key (`<project>/<stack>`, the value of its `pulumi-rotation-owner` tag), when `withClaims` is set and a stack claims it: that stack manages the key's rotation.
+	ClaimedBy *string `pulumi:"claimedBy"`
 	// When the key was made (ISO 8601 UTC).
 	CreationDate *string `pulumi:"creationDate"`
 	// Whether the key is a Default Master Key (made by a cloud service; it cannot rotate).
@@ -57,6 +59,11 @@ func (o ListedKeyOutput) ToListedKeyOutputWithContext(ctx context.Context) Liste
 // Why the key's rotation cannot change, when `rotatable` is false: `default key`, `imported material`, `asymmetric`, `disabled`, `pending deletion`, `key state`. The permanent reasons come first: a disabled Default Master Key says `default key`.
 func (o ListedKeyOutput) CannotRotateReason() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ListedKey) *string { return v.CannotRotateReason }).(pulumi.StringPtrOutput)
+}
+
+// The stack that claims the key (`<project>/<stack>`, the value of its `pulumi-rotation-owner` tag), when `withClaims` is set and a stack claims it: that stack manages the key's rotation.
+func (o ListedKeyOutput) ClaimedBy() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ListedKey) *string { return v.ClaimedBy }).(pulumi.StringPtrOutput)
 }
 
 // When the key was made (ISO 8601 UTC).

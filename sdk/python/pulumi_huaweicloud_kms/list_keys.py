@@ -50,18 +50,21 @@ class AwaitableListKeysResult(ListKeysResult):
 def list_keys(key_spec: Optional[_builtins.str] = None,
               key_state: Optional[_builtins.str] = None,
               rotatable_only: Optional[_builtins.bool] = None,
+              with_claims: Optional[_builtins.bool] = None,
               opts: Optional[pulumi.InvokeOptions] = None) -> AwaitableListKeysResult:
     """
-    The keys of the project with their rotatability and a stable resource name for each: one list-keys request per page of 1,000 keys, no other KMS call. Names are derived from the whole project's listing, so filters never change them.
+    The keys of the project with their rotatability and a stable resource name for each, and with `withClaims` the stack that claims each: one list-keys request per page of 1,000 keys (plus, with `withClaims`, one list-kms-by-tags request per 1,000 claimed keys), no other KMS call. Names are derived from the whole project's listing, so filters never change them.
 
     :param _builtins.str key_spec: Only keys of this spec: AES_256, SM4, RSA_2048, RSA_3072, RSA_4096, EC_P256, EC_P384, SM2, or ALL. Default: every spec (KMS itself would list AES_256 keys only).
     :param _builtins.str key_state: Only keys in this state: "1" pending activation, "2" enabled, "3" disabled, "4" pending deletion, "5" pending import. Default: every state.
     :param _builtins.bool rotatable_only: Only keys whose rotation KMS lets change now (`rotatable`). Default `false`.
+    :param _builtins.bool with_claims: Also name the stack that claims each key (`claimedBy`): one more request (list-kms-by-tags) per 1,000 claimed keys, beside the listing. Default `false`: no tag request.
     """
     __args__ = dict()
     __args__['keySpec'] = key_spec
     __args__['keyState'] = key_state
     __args__['rotatableOnly'] = rotatable_only
+    __args__['withClaims'] = with_claims
     opts = pulumi.InvokeOptions.merge(_utilities.get_invoke_opts_defaults(), opts)
     __ret__ = pulumi.runtime.invoke('huaweicloud-kms:index:listKeys', __args__, opts=opts, typ=ListKeysResult).value
 
@@ -70,18 +73,21 @@ def list_keys(key_spec: Optional[_builtins.str] = None,
 def list_keys_output(key_spec: pulumi.Input[Optional[Optional[_builtins.str]]] = None,
                      key_state: pulumi.Input[Optional[Optional[_builtins.str]]] = None,
                      rotatable_only: pulumi.Input[Optional[Optional[_builtins.bool]]] = None,
+                     with_claims: pulumi.Input[Optional[Optional[_builtins.bool]]] = None,
                      opts: Optional[Union[pulumi.InvokeOptions, pulumi.InvokeOutputOptions]] = None) -> pulumi.Output[ListKeysResult]:
     """
-    The keys of the project with their rotatability and a stable resource name for each: one list-keys request per page of 1,000 keys, no other KMS call. Names are derived from the whole project's listing, so filters never change them.
+    The keys of the project with their rotatability and a stable resource name for each, and with `withClaims` the stack that claims each: one list-keys request per page of 1,000 keys (plus, with `withClaims`, one list-kms-by-tags request per 1,000 claimed keys), no other KMS call. Names are derived from the whole project's listing, so filters never change them.
 
     :param _builtins.str key_spec: Only keys of this spec: AES_256, SM4, RSA_2048, RSA_3072, RSA_4096, EC_P256, EC_P384, SM2, or ALL. Default: every spec (KMS itself would list AES_256 keys only).
     :param _builtins.str key_state: Only keys in this state: "1" pending activation, "2" enabled, "3" disabled, "4" pending deletion, "5" pending import. Default: every state.
     :param _builtins.bool rotatable_only: Only keys whose rotation KMS lets change now (`rotatable`). Default `false`.
+    :param _builtins.bool with_claims: Also name the stack that claims each key (`claimedBy`): one more request (list-kms-by-tags) per 1,000 claimed keys, beside the listing. Default `false`: no tag request.
     """
     __args__ = dict()
     __args__['keySpec'] = key_spec
     __args__['keyState'] = key_state
     __args__['rotatableOnly'] = rotatable_only
+    __args__['withClaims'] = with_claims
     opts = pulumi.InvokeOutputOptions.merge(_utilities.get_invoke_opts_defaults(), opts)
     __ret__ = pulumi.runtime.invoke_output('huaweicloud-kms:index:listKeys', __args__, opts=opts, typ=ListKeysResult)
     return __ret__.apply(lambda __response__: ListKeysResult(

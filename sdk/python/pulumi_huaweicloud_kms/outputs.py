@@ -30,6 +30,7 @@ class ListedKey(dict):
                  resource_name: _builtins.str,
                  rotatable: _builtins.bool,
                  cannot_rotate_reason: Optional[_builtins.str] = None,
+                 claimed_by: Optional[_builtins.str] = None,
                  creation_date: Optional[_builtins.str] = None,
                  key_alias: Optional[_builtins.str] = None,
                  key_spec: Optional[_builtins.str] = None,
@@ -44,6 +45,7 @@ class ListedKey(dict):
         :param _builtins.str resource_name: A resource name for the key's `KeyRotation`, derived from its alias and stable while the key exists: unique in the project (colliding aliases: the oldest key keeps the bare name, the others add the start of their key id). The name `huaweicloud-kms discover` writes into its import and policy files when it lists the whole project (no filters).
         :param _builtins.bool rotatable: Whether KMS lets the key's rotation change now, so that a `KeyRotation` can manage it.
         :param _builtins.str cannot_rotate_reason: Why the key's rotation cannot change, when `rotatable` is false: `default key`, `imported material`, `asymmetric`, `disabled`, `pending deletion`, `key state`. The permanent reasons come first: a disabled Default Master Key says `default key`.
+        :param _builtins.str claimed_by: The stack that claims the key (`<project>/<stack>`, the value of its `pulumi-rotation-owner` tag), when `withClaims` is set and a stack claims it: that stack manages the key's rotation.
         :param _builtins.str creation_date: When the key was made (ISO 8601 UTC).
         :param _builtins.str key_alias: The key's alias, when it has one.
         :param _builtins.str key_spec: The key spec, e.g. `AES_256`, `SM4`, `RSA_2048`.
@@ -57,6 +59,8 @@ class ListedKey(dict):
         pulumi.set(__self__, "rotatable", rotatable)
         if cannot_rotate_reason is not None:
             pulumi.set(__self__, "cannot_rotate_reason", cannot_rotate_reason)
+        if claimed_by is not None:
+            pulumi.set(__self__, "claimed_by", claimed_by)
         if creation_date is not None:
             pulumi.set(__self__, "creation_date", creation_date)
         if key_alias is not None:
@@ -115,6 +119,14 @@ class ListedKey(dict):
         Why the key's rotation cannot change, when `rotatable` is false: `default key`, `imported material`, `asymmetric`, `disabled`, `pending deletion`, `key state`. The permanent reasons come first: a disabled Default Master Key says `default key`.
         """
         return pulumi.get(self, "cannot_rotate_reason")
+
+    @_builtins.property
+    @pulumi.getter(name="claimedBy")
+    def claimed_by(self) -> Optional[_builtins.str]:
+        """
+        The stack that claims the key (`<project>/<stack>`, the value of its `pulumi-rotation-owner` tag), when `withClaims` is set and a stack claims it: that stack manages the key's rotation.
+        """
+        return pulumi.get(self, "claimed_by")
 
     @_builtins.property
     @pulumi.getter(name="creationDate")

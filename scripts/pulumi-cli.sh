@@ -2,13 +2,15 @@
 # Provides a working Pulumi CLI and prints the directory that holds it (its `bin`).
 #
 #   bash scripts/pulumi-cli.sh            # progress on stderr, bin dir on stdout
+#   bash scripts/pulumi-cli.sh --start    # starts it in the background and returns at once: a
+#                                         # later call waits for it, showing its progress
 #
 # Order of preference:
 #   1. PULUMI_CLI_BIN=<dir>: a directory holding `pulumi`, used as is.
 #   2. A `pulumi` on PATH whose version is at least PULUMI_MIN_VERSION.
 #   3. The cache: ~/.cache/pulumi-huaweicloud-kms/cli-vX.Y.Z/bin (seconds).
-#   4. A build from the Go module proxy (about 7.5 minutes on 2 cores, once per machine; the Go
-#      language host is 45 s of it).
+#   4. A build from the Go module proxy (about 5 minutes on an idle 2-core machine, once per
+#      machine; the CLI is most of it: the language hosts reuse its compiled packages).
 #
 # What goes into the bin dir:
 #   pulumi                         github.com/pulumi/pulumi/pkg/v3: the newest release the
@@ -84,6 +86,17 @@ if on_path="$(command -v pulumi 2>/dev/null)"; then
 fi
 
 [ -f "$here/node_modules/@pulumi/pulumi/package.json" ] || die "run 'npm ci' first: @pulumi/pulumi is not installed"
+
+# --start: `npm test` starts a build (or the cache lookup) here, then compiles and lints the
+# TypeScript while Go downloads modules and compiles: on 2 cores the two share the CPU instead
+# of waiting for each other. The call before the tests waits for it (the build lock below).
+if [ "${1:-}" = "--start" ]; then
+  mkdir -p "$cache_root"
+  setsid bash "${BASH_SOURCE[0]}" > "$cache_root/background.log" 2>&1 < /dev/null &
+  echo "$!" > "$cache_root/background.pid"
+  log "started in the background (log: $cache_root/background.log)"
+  exit 0
+fi
 wanted="$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$here/node_modules/@pulumi/pulumi/package.json" | head -n1)"
 [ -n "$wanted" ] || die "cannot read the version of @pulumi/pulumi"
 
@@ -182,7 +195,13 @@ if command -v flock >/dev/null; then
   exec 9>"$cache_root/.build.lock"
   if ! flock -n 9; then
     log "another build is under way in $cache_root; waiting for it"
+    tail_pid=""
+    if [ -f "$cache_root/background.pid" ] && kill -0 "$(cat "$cache_root/background.pid")" 2>/dev/null; then
+      tail -n +1 -f --pid="$(cat "$cache_root/background.pid")" "$cache_root/background.log" >&2 &
+      tail_pid=$!
+    fi
     flock 9
+    [ -z "$tail_pid" ] || { sleep 0.2; kill "$tail_pid" 2>/dev/null || true; wait "$tail_pid" 2>/dev/null || true; }
     if read_resolved && complete; then touch "$resolved_file"; use_cache; fi
   fi
 fi
@@ -224,13 +243,64 @@ wrapper() { # wrapper DIR "REQUIRE LINES" PACKAGE...: a throwaway module that im
   { printf '//go:build tools\n\npackage tools\n\nimport (\n'; printf '\t_ "%s"\n' "$@"; printf ')\n'; } > "$dir/tools.go"
 }
 
-download_all() { # download_all DIR: tidy and download every module, counting them
-  local dir="$1" n=0 line
-  (cd "$dir" && GOWORK=off GOFLAGS=-mod=mod nice -n 19 go mod tidy >"$dir/tidy.log" 2>&1) || return 1
+gomod() { (cd "$1" && shift && GOWORK=off GOFLAGS=-mod=mod nice -n 19 go "$@"); } # gomod DIR ARGS...: go in a wrapper module
+
+download_all() { # download_all DIR [quiet]: tidy and download every module, counting them
+  local dir="$1" quiet="${2:-}" n=0 line
+  gomod "$dir" mod tidy >"$dir/tidy.log" 2>&1 || return 1
   while IFS= read -r line; do
-    case "$line" in *'"Path"'*) n=$((n + 1)); [ $((n % 100)) -eq 0 ] && log "  $n modules ready ($((SECONDS - step_start))s)";; esac
-  done < <(cd "$dir" && GOWORK=off GOFLAGS=-mod=mod go mod download -json all 2>&1)
-  log "  $n modules ready ($((SECONDS - step_start))s)"
+    case "$line" in *'"Path"'*) n=$((n + 1)); [ -z "$quiet" ] && [ $((n % 100)) -eq 0 ] && log "  $n modules ready ($((SECONDS - step_start))s)";; esac
+  done < <(gomod "$dir" mod download -json all 2>&1)
+  [ -n "$quiet" ] || log "  $n modules ready ($((SECONDS - step_start))s)"
+}
+
+# The language hosts come from older pulumi releases, which require older versions of the same
+# third-party modules as the CLI (gRPC, protobuf, golang.org/x/...). Go's compile cache keys each
+# package on its version and its dependencies: required at the CLI's versions, they come from the
+# cache the CLI build just filled instead of being compiled again (about two thirds of the hosts'
+# packages). Pulumi's own modules keep the versions the host's release requires.
+cli_modules="" # "path version" lines of the CLI build's module graph, sorted
+
+align() { # align DIR: requires each module of DIR's graph at the CLI build's version; undone if pulumi's own would move
+  local dir="$1" before after
+  [ -s "$cli_modules" ] || return 0
+  before="$(gomod "$dir" list -m -f '{{.Path}} {{.Version}}' all)" || return 1
+  local reqs=() path ver
+  while read -r path ver; do reqs+=("-require=$path@$ver"); done < <(
+    printf '%s\n' "$before" | grep -v '^github.com/pulumi/' | LC_ALL=C sort | LC_ALL=C join -o 1.1,1.2,2.2 - "$cli_modules" \
+      | awk 'NF == 3 && $2 != $3 { print $1, $3 }')
+  [ "${#reqs[@]}" -gt 0 ] || return 0
+  cp -f "$dir/go.mod" "$dir/go.mod.unaligned"; cp -f "$dir/go.sum" "$dir/go.sum.unaligned"
+  gomod "$dir" mod edit "${reqs[@]}" && gomod "$dir" mod tidy >>"$dir/tidy.log" 2>&1 \
+    && after="$(gomod "$dir" list -m -f '{{.Path}} {{.Version}}' all)" \
+    && [ "$(printf '%s\n' "$before" | grep '^github.com/pulumi/pulumi/')" = "$(printf '%s\n' "$after" | grep '^github.com/pulumi/pulumi/')" ] \
+    && { echo "${#reqs[@]}" > "$dir/aligned"; return 0; }
+  mv -f "$dir/go.mod.unaligned" "$dir/go.mod"; mv -f "$dir/go.sum.unaligned" "$dir/go.sum"
+  return 0
+}
+
+prepare() { # prepare DIR "REQUIRE LINES" PACKAGE [unaligned]: wrapper, tidied (aligned with the CLI) and downloaded; once per input
+  local dir="$1" req="$2" pkg="$3" how="${4:-aligned}" key
+  key="$(printf '%s|%s|%s|%s' "$req" "$pkg" "$how" "$(cat "$cli_modules" 2>/dev/null)" | cksum)"
+  if [ -f "$dir/prepared" ] && [ "$(cat "$dir/prepared")" = "$key" ]; then return 0; fi
+  rm -f "$dir/prepared" "$dir/aligned"
+  wrapper "$dir" "$req" "$pkg"
+  download_all "$dir" quiet || return 1
+  if [ "$how" = aligned ]; then align "$dir" && download_all "$dir" quiet || return 1; fi
+  echo "$key" > "$dir/prepared"
+}
+
+build_host() { # build_host DIR "REQUIRE LINES" PACKAGE OUT LDFLAGS LABEL: aligned first, else as the release requires
+  local dir="$1" req="$2" pkg="$3" out="$4" ld="$5" label="$6"
+  if prepare "$dir" "$req" "$pkg"; then
+    # Without an `aligned` mark the wrapper already holds the versions the release requires.
+    [ -f "$dir/aligned" ] || { run_build "$dir/build.log" "$label" gobuild "$dir" "$out" "$ld" "$pkg"; return; }
+    log "  $(cat "$dir/aligned") modules required at the CLI build's versions ($((SECONDS - step_start))s)"
+    run_build "$dir/build.log" "$label" gobuild "$dir" "$out" "$ld" "$pkg" && return 0
+    log "  that failed with the CLI's module versions ($(tail -n 1 "$dir/build.log" 2>/dev/null)); building with the versions its release requires"
+  fi
+  prepare "$dir" "$req" "$pkg" unaligned && log "  modules ready ($((SECONDS - step_start))s)" \
+    && run_build "$dir/build.log" "$label" gobuild "$dir" "$out" "$ld" "$pkg"
 }
 
 gobuild() { # gobuild DIR OUT LDFLAGS PACKAGE
@@ -245,14 +315,35 @@ stamp() { # stamp PART VERSION: records a finished part and how long it took
   log "  $1 v$2 built in $((SECONDS - step_start))s"
 }
 
+prefetch_hosts() { # prepares the language hosts' wrappers (their modules downloaded) while the CLI compiles
+  local v
+  if [ ! -f "$set_dir/built/yaml-v$(listed "$yaml_mod" | head -n1)" ]; then
+    v="$(listed "$yaml_mod" | while read -r v; do unbuildable "$yaml_mod" "$v" || { echo "$v"; break; }; done || true)"
+    [ -n "$v" ] && served "$yaml_mod" "$v" && prepare "$set_dir/build/yaml" "$(printf '\t%s v%s' "$yaml_mod" "$v")" "$yaml_pkg"
+  fi
+  [ -f "$set_dir/built/nodejs-v$nodejs_sdk_version" ] \
+    || prepare "$set_dir/build/nodejs" "$(printf '\t%s v%s' "$sdk_mod" "$nodejs_sdk_version")" "$sdk_mod/nodejs/cmd/pulumi-language-nodejs"
+  v="${python_sdk_versions%% *}"
+  [ -f "$set_dir/built/python-v$v" ] || prepare "$set_dir/build/python" "$(printf '\t%s v%s' "$sdk_mod" "$v")" "$sdk_mod/python/cmd/pulumi-language-python"
+  [ -f "$set_dir/built/go-v$go_sdk_version" ] || prepare "$set_dir/build/go" "$(printf '\t%s v%s' "$sdk_mod" "$go_sdk_version")" "$sdk_mod/go/pulumi-language-go"
+}
+
 # --- pulumi --------------------------------------------------------------------------
 step_start=$SECONDS
+cli_modules="$set_dir/build/cli-modules"
+prefetch_pid=""
 if [ -f "$set_dir/built/cli-v$cli" ] && [ -x "$bin/pulumi" ]; then
   log "step 2/6: pulumi v$cli is already built"
+  gocmd go version -m "$bin/pulumi" | awk '$1 == "dep" { print $2, $3 }' | LC_ALL=C sort -u > "$cli_modules" || rm -f "$cli_modules"
 else
   work="$set_dir/build/cli"
   log "step 2/6: pulumi v$cli: resolving and downloading modules (hundreds)"
   wrapper "$work" "$(printf '\t%s v%s\n\t%s v%s' "$cli_mod" "$cli" "$sdk_mod" "$cli")" "$cli_mod/cmd/pulumi"
+  gomod "$work" mod tidy >"$work/tidy.log" 2>&1 || { tail -n 20 "$work/tidy.log" >&2; die "go mod tidy failed (log: $work/tidy.log)"; }
+  gomod "$work" list -m -f '{{if .Version}}{{.Path}} {{.Version}}{{end}}' all | LC_ALL=C sort > "$cli_modules"
+  log "  the language hosts' modules download meanwhile (log: $set_dir/build/prefetch.log)"
+  prefetch_hosts > "$set_dir/build/prefetch.log" 2>&1 &
+  prefetch_pid=$!
   download_all "$work" || { tail -n 20 "$work/tidy.log" >&2; die "go mod tidy failed (log: $work/tidy.log)"; }
   log "  compiling pulumi v$cli (about 5 minutes cold on 2 cores)"
   run_build "$work/build.log" "compiling pulumi" gobuild "$work" "$bin/pulumi.tmp" "$version_ldflag=v$cli" "$cli_mod/cmd/pulumi" \
@@ -263,6 +354,8 @@ else
   stamp cli "$cli"
 fi
 cp -f "$shim_src" "$bin/"
+# The hosts' wrappers are the prefetch's until it ends; one that failed is prepared again below.
+[ -z "$prefetch_pid" ] || wait "$prefetch_pid" || log "  preparing the language hosts' modules failed (log: $set_dir/build/prefetch.log); retrying each"
 
 # --- pulumi-language-yaml --------------------------------------------------------------
 # Built with the pulumi pkg/sdk versions its release requires (v1.25.0 does not compile
@@ -277,13 +370,12 @@ for v in $(listed "$yaml_mod"); do
   work="$set_dir/build/yaml"
   ld="-X $yaml_mod/pkg/version.Version=v$v"
   log "  building pulumi-language-yaml v$v"
-  wrapper "$work" "$(printf '\t%s v%s' "$yaml_mod" "$v")" "$yaml_pkg"
-  if download_all "$work" && run_build "$work/build.log" "compiling pulumi-language-yaml" gobuild "$work" "$bin/pulumi-language-yaml.tmp" "$ld" "$yaml_pkg"; then
+  if build_host "$work" "$(printf '\t%s v%s' "$yaml_mod" "$v")" "$yaml_pkg" "$bin/pulumi-language-yaml.tmp" "$ld" "compiling pulumi-language-yaml"; then
     yaml="$v"
   else
     log "  that failed ($(tail -n 1 "$work/build.log" 2>/dev/null)); building v$v against pulumi v$cli"
-    wrapper "$work" "$(printf '\t%s v%s\n\t%s v%s\n\t%s v%s' "$yaml_mod" "$v" "$cli_mod" "$cli" "$sdk_mod" "$cli")" "$yaml_pkg"
-    if download_all "$work" && run_build "$work/build.log" "compiling pulumi-language-yaml" gobuild "$work" "$bin/pulumi-language-yaml.tmp" "$ld" "$yaml_pkg"; then
+    if build_host "$work" "$(printf '\t%s v%s\n\t%s v%s\n\t%s v%s' "$yaml_mod" "$v" "$cli_mod" "$cli" "$sdk_mod" "$cli")" "$yaml_pkg" \
+      "$bin/pulumi-language-yaml.tmp" "$ld" "compiling pulumi-language-yaml"; then
       yaml="$v"
     else
       log "WARNING: pulumi-language-yaml v$v does not build here (log: $work/build.log); trying an older release"
@@ -319,15 +411,14 @@ if [ -f "$set_dir/built/nodejs-v$nodejs" ] && [ -x "$bin/pulumi-language-nodejs"
 else
   if [ -n "$pseudo" ]; then
     log "step 4/6: building pulumi-language-nodejs at the v$cli release commit ($pseudo)"
-    wrapper "$lh_work" "$(printf '\t%s %s' "$nodejs_mod" "$pseudo")" "$nodejs_mod"
+    lh_req="$(printf '\t%s %s' "$nodejs_mod" "$pseudo")"
     lh_pkg="$nodejs_mod"
   else
     log "step 4/6: building pulumi-language-nodejs from sdk/v3@v$nodejs (the proxy refuses $nodejs_mod at the v$cli release commit)"
     lh_pkg="$sdk_mod/nodejs/cmd/pulumi-language-nodejs"
-    wrapper "$lh_work" "$(printf '\t%s v%s' "$sdk_mod" "$nodejs")" "$lh_pkg"
+    lh_req="$(printf '\t%s v%s' "$sdk_mod" "$nodejs")"
   fi
-  { download_all "$lh_work" && run_build "$lh_work/build.log" "compiling pulumi-language-nodejs" \
-      gobuild "$lh_work" "$bin/pulumi-language-nodejs" "$version_ldflag=v$nodejs" "$lh_pkg"; } \
+  build_host "$lh_work" "$lh_req" "$lh_pkg" "$bin/pulumi-language-nodejs" "$version_ldflag=v$nodejs" "compiling pulumi-language-nodejs" \
     || { tail -n 30 "$lh_work/build.log" >&2; die "building pulumi-language-nodejs failed (log: $lh_work/build.log)"; }
   stamp nodejs "$nodejs"
 fi
@@ -345,9 +436,8 @@ for v in $python_sdk_versions; do
   work="$set_dir/build/python"
   log "step 5/6: building pulumi-language-python from sdk/v3@v$v"
   lh_pkg="$sdk_mod/python/cmd/pulumi-language-python"
-  wrapper "$work" "$(printf '\t%s v%s' "$sdk_mod" "$v")" "$lh_pkg"
-  if served "$sdk_mod" "$v" && download_all "$work" \
-    && run_build "$work/build.log" "compiling pulumi-language-python" gobuild "$work" "$bin/pulumi-language-python" "$version_ldflag=v$v" "$lh_pkg"; then
+  if served "$sdk_mod" "$v" && build_host "$work" "$(printf '\t%s v%s' "$sdk_mod" "$v")" "$lh_pkg" \
+    "$bin/pulumi-language-python" "$version_ldflag=v$v" "compiling pulumi-language-python"; then
     src="$(gocmd go mod download -json "$sdk_mod@v$v" 2>/dev/null | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p' | head -n1)"
     [ -f "$src/python/cmd/pulumi-language-python-exec" ] || die "sdk/v3@v$v has no python/cmd/pulumi-language-python-exec"
     install -m 0755 "$src/python/cmd/pulumi-language-python-exec" "$bin/pulumi-language-python-exec"
@@ -369,9 +459,8 @@ else
   work="$set_dir/build/go"
   log "step 6/6: building pulumi-language-go from sdk/v3@v$golang"
   lh_pkg="$sdk_mod/go/pulumi-language-go"
-  wrapper "$work" "$(printf '\t%s v%s' "$sdk_mod" "$golang")" "$lh_pkg"
-  { served "$sdk_mod" "$golang" && download_all "$work" && run_build "$work/build.log" "compiling pulumi-language-go" \
-      gobuild "$work" "$bin/pulumi-language-go.tmp" "$version_ldflag=v$golang" "$lh_pkg"; } \
+  { served "$sdk_mod" "$golang" && build_host "$work" "$(printf '\t%s v%s' "$sdk_mod" "$golang")" "$lh_pkg" \
+      "$bin/pulumi-language-go.tmp" "$version_ldflag=v$golang" "compiling pulumi-language-go"; } \
     || { tail -n 30 "$work/build.log" >&2 2>/dev/null || true; die "building pulumi-language-go failed (${refusal:-log: $work/build.log})"; }
   mv -f "$bin/pulumi-language-go.tmp" "$bin/pulumi-language-go"
   stamp go "$golang"

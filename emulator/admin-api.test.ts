@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { isLoopbackAddress } from "./admin-api.js";
-import { DEFAULT_PROJECT_ID, emulatorAdmin, startEmulator, type EmulatorAdmin, type RunningEmulator } from "./index.js";
+import { DEFAULT_PROJECT_ID, DEFAULT_REGION, emulatorAdmin, startEmulator, type EmulatorAdmin, type RunningEmulator } from "./index.js";
 import { callKms, callKmsRoute, errorOf, send } from "./kms-test-client.js";
 
 const KEY = "0d0466b0-e727-4d9c-b35d-f84bb474a37f";
@@ -160,7 +160,7 @@ describe("request log", () => {
     await admin.getKey(KEY);
     const log = await admin.requests();
     expect(log).toEqual([
-      { operation: "enable-key-rotation", keyId: KEY, projectId: DEFAULT_PROJECT_ID, body: { key_id: KEY, sequence: "s-1" }, status: 200, at: expect.any(String) as unknown },
+      { operation: "enable-key-rotation", keyId: KEY, projectId: DEFAULT_PROJECT_ID, region: DEFAULT_REGION, body: { key_id: KEY, sequence: "s-1" }, status: 200, at: expect.any(String) as unknown },
       expect.objectContaining({ operation: "enable-key-rotation", keyId: KEY, status: 400, errorCode: "KMS.2901" }),
       expect.objectContaining({ operation: "describe-key", body: "not json", status: 400, errorCode: "KMS.0202" }),
       expect.objectContaining({ operation: "describe-key", keyId: KEY, status: 401, errorCode: "APIG.0301" }),

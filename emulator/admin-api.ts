@@ -4,6 +4,7 @@ import { z } from "zod";
 import { KEY_ID_PATTERN, KeyState } from "../provider/kms/kms-rules.js";
 import { faultRuleSchema, type FaultInjector } from "./faults.js";
 import type { AdminKeyPatch, KmsState } from "./kms-state.js";
+import { PROJECT_ID_PATTERN, PROJECT_NAME_PATTERN, type ProjectRegistry } from "./projects.js";
 import type { RequestLog } from "./request-log.js";
 
 const timestamp = z.union([
@@ -28,7 +29,7 @@ const adminTagsSchema = z
 
 /** Body of `PUT`/`PATCH /__admin/keys/{keyId}`; timestamps are epoch milliseconds or ISO-8601 strings. */
 export const adminKeyPatchSchema = z.strictObject({
-  projectId: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/).optional(),
+  projectId: z.string().regex(PROJECT_ID_PATTERN).optional(),
   keyState: z.enum(KeyState).optional(),
   origin: z.enum(["kms", "external"]).optional(),
   defaultKeyFlag: z.enum(["0", "1"]).optional(),
@@ -47,15 +48,51 @@ export const adminKeyPatchSchema = z.strictObject({
 /** What `putKey` accepts. */
 export type AdminKeyInput = z.input<typeof adminKeyPatchSchema>;
 
-/** A seed file: `{ "keys": [ { "keyId": "...", ...AdminKeyInput } ] }`. */
-export const seedFileSchema = z.strictObject({
-  keys: z.array(adminKeyPatchSchema.extend({ keyId: z.string().regex(KEY_ID_PATTERN) })),
+/** Body of `PUT /__admin/projects/{projectId}`: the region follows the name (`eu-de`, `eu-de_team`). */
+export const projectPatchSchema = z.strictObject({
+  name: z.string().regex(PROJECT_NAME_PATTERN).optional(),
+  enabled: z.boolean().optional(),
+  description: z.string().optional(),
 });
+
+/** What `putProject` accepts. */
+export type ProjectInput = z.input<typeof projectPatchSchema>;
+
+/** A seeded project: its id and name, and optionally `enabled` and `description`. */
+const seedProjectSchema = projectPatchSchema.extend({
+  id: z.string().regex(PROJECT_ID_PATTERN),
+  name: z.string().regex(PROJECT_NAME_PATTERN),
+});
+
+/**
+ * A seed file: `{ "projects": [ { "id": "...", "name": "eu-de" } ], "keys": [ { "keyId": "...",
+ * ...AdminKeyInput } ] }`; `projects` may be left out. Keys name their project with `projectId`.
+ */
+export const seedFileSchema = z
+  .strictObject({
+    projects: z.array(seedProjectSchema).optional(),
+    keys: z.array(adminKeyPatchSchema.extend({ keyId: z.string().regex(KEY_ID_PATTERN) })),
+  })
+  .superRefine((seed, ctx) => {
+    // Ids and names are unique in an account; a file that repeats one is a mistake, not an update.
+    for (const field of ["id", "name"] as const) {
+      const seen = new Set<string>();
+      for (const project of seed.projects ?? []) {
+        if (seen.has(project[field])) ctx.addIssue({ code: "custom", path: ["projects"], message: `the project ${field} ${JSON.stringify(project[field])} appears more than once` });
+        seen.add(project[field]);
+      }
+    }
+  });
 export type SeedFile = z.input<typeof seedFileSchema>;
 
-/** Loads validated seed keys into the state. */
-export function applySeed(state: KmsState, seed: unknown): void {
-  for (const { keyId, ...patch } of seedFileSchema.parse(seed).keys) {
+/** Loads a validated seed: its projects first, then its keys. Throws when a name is taken. */
+export function applySeed(state: KmsState, projects: ProjectRegistry, seed: unknown): void {
+  const parsed = seedFileSchema.parse(seed);
+  for (const { id, ...patch } of parsed.projects ?? []) {
+    const put = projects.put(id, patch);
+    if (!put.ok) throw new Error(`seed project ${id}: ${put.message}`);
+  }
+  for (const { keyId, ...patch } of parsed.keys) {
     state.put(keyId, patch satisfies AdminKeyPatch);
   }
 }
@@ -63,9 +100,10 @@ export function applySeed(state: KmsState, seed: unknown): void {
 /** What the admin API can reach. */
 export interface AdminContext {
   state: KmsState;
+  projects: ProjectRegistry;
   log: RequestLog;
   faults: FaultInjector;
-  /** Empties keys, log and faults (and refills the rate limiter). */
+  /** Empties keys, log and faults, drops every project but the default one (renamed back), refills the rate limiter. */
   reset(): void;
 }
 
@@ -127,6 +165,7 @@ export function handleAdmin(ctx: AdminContext, method: string, path: string, raw
     }
   }
 
+  if (resource === "projects") return handleProjects(ctx.projects, route, id, rawBody) ?? adminError(404, `no admin route ${method} /__admin${path}`);
   if (resource !== "keys" || id === undefined) return adminError(404, `no admin route ${method} /__admin${path}`);
   // Valid key ids need no percent-decoding; anything encoded is refused by the pattern.
   const keyId = id;
@@ -159,4 +198,30 @@ export function handleAdmin(ctx: AdminContext, method: string, path: string, raw
     }
   }
   return adminError(404, `no admin route ${method} /__admin${path}`);
+}
+
+/** The `/__admin/projects` routes; undefined for a route that does not exist. */
+function handleProjects(projects: ProjectRegistry, route: string, id: string | undefined, rawBody: string): AdminResponse | undefined {
+  if (route === "GET projects") return { status: 200, body: projects.list() };
+  if (id === undefined) return undefined;
+  if (!PROJECT_ID_PATTERN.test(id)) return adminError(400, `invalid project id ${id}: it must match ${PROJECT_ID_PATTERN.source}`);
+  switch (route) {
+    case "GET projects/:id": {
+      const project = projects.get(id);
+      return project ? { status: 200, body: project } : adminError(404, `no project ${id}`);
+    }
+    case "PUT projects/:id": {
+      const parsed = parseJson(rawBody, projectPatchSchema);
+      if (!parsed.ok) return parsed.res;
+      const put = projects.put(id, parsed.value);
+      if (!put.ok) return adminError(400, put.message);
+      return { status: put.created ? 201 : 200, body: put.project };
+    }
+    case "DELETE projects/:id": {
+      const deleted = projects.delete(id);
+      if (deleted === "default") return adminError(400, `project ${id} is the default project: rename it instead`);
+      return deleted === "deleted" ? { status: 204 } : adminError(404, `no project ${id}`);
+    }
+  }
+  return undefined;
 }

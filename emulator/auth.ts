@@ -20,11 +20,12 @@ export interface AuthRequest {
   query: readonly (readonly [string, string])[];
   headers: IncomingHttpHeaders;
   body: Uint8Array;
-  /** The project of the URI. */
-  projectId: string;
+  /** The project of the URI; IAM calls have none, and then no project binding is checked. */
+  projectId?: string | undefined;
 }
 
-export type AuthResult = { ok: true; principal: string } | (Outcome & { ok: false });
+/** Who called, and the one project their credentials are bound to, if any. */
+export type AuthResult = { ok: true; principal: string; boundProjectId?: string } | (Outcome & { ok: false });
 
 const IAM = "Incorrect IAM authentication information";
 
@@ -52,7 +53,7 @@ export function authenticate(req: AuthRequest, config: AuthConfig, now: number):
       : verifyToken(req, headerValue(req.headers, "x-auth-token"), config.tokens, now);
   if (!result.ok) return result;
   const headerProject = headerValue(req.headers, "x-project-id");
-  if (headerProject !== undefined && headerProject !== req.projectId) {
+  if (req.projectId !== undefined && headerProject !== undefined && headerProject !== req.projectId) {
     return projectMismatch(`the X-Project-Id header (${headerProject})`);
   }
   return result;
@@ -95,10 +96,11 @@ function verifyAkSk(req: AuthRequest, authorization: string, config: AuthConfig,
       );
     }
   }
-  if (credential.projectId !== undefined && credential.projectId !== req.projectId) {
+  if (credential.projectId === undefined) return { ok: true, principal: `ak:${credential.accessKey}` };
+  if (req.projectId !== undefined && credential.projectId !== req.projectId) {
     return projectMismatch(`the project of access key ${credential.accessKey}`);
   }
-  return { ok: true, principal: `ak:${credential.accessKey}` };
+  return { ok: true, principal: `ak:${credential.accessKey}`, boundProjectId: credential.projectId };
 }
 
 function verifyToken(
@@ -112,6 +114,7 @@ function verifyToken(
   const known = tokens.find((t) => t.token === token);
   if (!known) return apiError(403, KmsErrorCode.TokenInvalid, "The token is invalid");
   if (known.expiresAt !== undefined && now > known.expiresAt) return apiError(403, KmsErrorCode.TokenExpired, "The token has expired");
-  if (known.projectId !== undefined && known.projectId !== req.projectId) return projectMismatch("the token's project");
-  return { ok: true, principal: "token" };
+  if (known.projectId === undefined) return { ok: true, principal: "token" };
+  if (req.projectId !== undefined && known.projectId !== req.projectId) return projectMismatch("the token's project");
+  return { ok: true, principal: "token", boundProjectId: known.projectId };
 }

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { z } from "zod";
-import { seedFileSchema } from "./admin-api.js";
+import { applySeed, seedFileSchema } from "./admin-api.js";
 import {
   DEFAULT_ACCESS_KEY,
   DEFAULT_CLOCK_SKEW_SECONDS,
@@ -13,6 +13,8 @@ import {
   type AkSkCredential,
   type TokenCredential,
 } from "./config.js";
+import { KmsState } from "./kms-state.js";
+import { ProjectRegistry } from "./projects.js";
 import type { EmulatorOptions } from "./server.js";
 
 /** A bad flag or env value; the CLI prints it with the usage and exits 2. */
@@ -33,7 +35,7 @@ export const USAGE = `Usage: huaweicloud-kms-emulator [options]
 
   --port <n>                 port to listen on, 0 = any free port   [KMS_EMULATOR_PORT, default 0]
   --host <addr>              address to bind                         [KMS_EMULATOR_HOST, default 127.0.0.1]
-  --seed <file.json>         keys to start with                      [KMS_EMULATOR_SEED]
+  --seed <file.json>         projects and keys to start with         [KMS_EMULATOR_SEED]
   --access-key <ak>          accepted access key                     [KMS_EMULATOR_ACCESS_KEY, default ${DEFAULT_ACCESS_KEY}]
   --secret-key <sk>          its secret key                          [KMS_EMULATOR_SECRET_KEY, default ${DEFAULT_SECRET_KEY}]
   --security-token <t>       require this X-Security-Token with the AK [KMS_EMULATOR_SECURITY_TOKEN]
@@ -107,7 +109,10 @@ export function optionsFromArgs(argv: readonly string[], env: NodeJS.ProcessEnv)
 
   const seedPath = values.seed ?? env.KMS_EMULATOR_SEED;
   let seed: EmulatorOptions["seed"];
-  if (seedPath) seed = loadSeedFile(seedPath);
+  if (seedPath) {
+    seed = loadSeedFile(seedPath);
+    checkSeedProjects(seedPath, seed, projectId);
+  }
   const rateLimit = numberOption("--rate-limit", values["rate-limit"] ?? env.KMS_EMULATOR_RATE_LIMIT);
   if (rateLimit === 0) fail("--rate-limit must be positive");
   const randomSeed = numberOption("--random-seed", values["random-seed"] ?? env.KMS_EMULATOR_RANDOM_SEED);
@@ -129,6 +134,7 @@ export function optionsFromArgs(argv: readonly string[], env: NodeJS.ProcessEnv)
 
 const TIMESTAMP_RULE = 'epoch milliseconds (a whole number >= 0) or an ISO-8601 date-time with a zone, e.g. "2024-01-31T00:00:00Z"';
 const KEY_ID_RULE = "a KMS key id: 36 characters, [0-9a-z] in 8-4-4-4-12 groups";
+const PROJECT_NAME_RULE = 'a project name: its region ("eu-de"), or the region, "_" and a name ("eu-de_payments")';
 
 /** `keys[0].rotationInterval`, as the user would look for it in the file. */
 function showPath(path: readonly PropertyKey[]): string {
@@ -141,10 +147,11 @@ function showValue(value: unknown): string {
   return value === undefined ? "nothing" : JSON.stringify(value);
 }
 
-/** The fields allowed at `path` (the file, or one of its keys), for "unknown field" lines. */
+/** The fields allowed at `path` (the file, one of its projects or keys), for "unknown field" lines. */
 function fieldsAt(path: readonly PropertyKey[]): string[] {
   if (path.length === 0) return Object.keys(seedFileSchema.shape);
   if (path.at(-2) === "tags") return ["key", "value"];
+  if (path[0] === "projects") return ["id", "name", "enabled", "description"];
   // keyId first: it is the one field every key needs.
   return ["keyId", ...Object.keys(seedFileSchema.shape.keys.element.shape).filter((f) => f !== "keyId")];
 }
@@ -165,6 +172,7 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
       return [`${where}: must be one of ${issue.values.map((v) => showValue(v)).join(", ")}, ${got}`];
     case "invalid_format":
       if (issue.path.at(-1) === "keyId") return [`${where}: must be ${KEY_ID_RULE}, ${got}`];
+      if (issue.path[0] === "projects" && issue.path.at(-1) === "name") return [`${where}: must be ${PROJECT_NAME_RULE}, ${got}`];
       return [`${where}: must match ${issue.pattern ?? issue.format}, ${got}`];
     case "too_small":
       if (issue.origin === "string") return [`${where}: must not be empty`];
@@ -196,4 +204,16 @@ export function loadSeedFile(path: string): NonNullable<EmulatorOptions["seed"]>
   const parsed = seedFileSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) throw new SeedFileError(parsed.error.issues.flatMap(describeIssue).map(problem));
   return parsed.data;
+}
+
+/**
+ * Loads the seed into a scratch account, so a project name the default project already holds is
+ * a seed file problem (exit 2) rather than a failure to start.
+ */
+function checkSeedProjects(path: string, seed: NonNullable<EmulatorOptions["seed"]>, defaultProjectId: string): void {
+  try {
+    applySeed(new KmsState(defaultProjectId), new ProjectRegistry(defaultProjectId), seed);
+  } catch (err) {
+    throw new SeedFileError([`seed file ${path}: ${err instanceof Error ? err.message : String(err)}`]);
+  }
 }

@@ -104,9 +104,25 @@ describe("a bad seed file", () => {
         "seed file <file>: keys[1].bogus: is not a field here; the fields are keyId, projectId, keyState, origin, defaultKeyFlag, keySpec, keyAlias, rotationEnabled, rotationInterval, numberOfRotations, lastRotationTime, creationDate, tags",
         "seed file <file>: keys[1].tags[1].owner: is not a field here; the fields are key, value",
         'seed file <file>: keys[1].tags: the tag key "a" appears more than once',
-        "seed file <file>: extra: is not a field here; the fields are keys",
+        "seed file <file>: extra: is not a field here; the fields are projects, keys",
       ].sort(),
     );
+  });
+
+  it("names a bad project, a repeated project name, and a name the default project holds", () => {
+    const seed = (projects: unknown[]): string => JSON.stringify({ projects, keys: [] });
+    expect(problems(seed([{ id: "a1", name: "eu de", region: "eu-de" }]))).toEqual([
+      'seed file <file>: projects[0].name: must be a project name: its region ("eu-de"), or the region, "_" and a name ("eu-de_payments"), got "eu de"',
+      "seed file <file>: projects[0].region: is not a field here; the fields are id, name, enabled, description",
+    ]);
+    expect(problems(seed([{ id: "a1", name: "eu-de" }, { id: "a2", name: "eu-de" }]))).toEqual(['seed file <file>: projects: the project name "eu-de" appears more than once']);
+    expect(problems(seed([{ id: "a1", name: "cn-north-4" }]))).toEqual([
+      `seed file <file>: seed project a1: the name cn-north-4 belongs to project ${DEFAULT_PROJECT_ID} (the default project; give it another name first)`,
+    ]);
+    // Renaming the default project first frees its name.
+    const file = join(dir, "account.json");
+    writeFileSync(file, seed([{ id: DEFAULT_PROJECT_ID, name: "eu-de" }, { id: "a1", name: "cn-north-4" }]));
+    expect(optionsFromArgs(["--seed", file], {})).toMatchObject({ seed: { projects: [{ name: "eu-de" }, { name: "cn-north-4" }] } });
   });
 
   it("that is not JSON, or not an object, says so in one line", () => {

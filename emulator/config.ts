@@ -8,6 +8,13 @@ export const DEFAULT_SECRET_KEY = "kms-emulator-secret-key";
 export const DEFAULT_TOKEN = "kms-emulator-token";
 /** Project that admin-created and seeded keys belong to unless they name one. */
 export const DEFAULT_PROJECT_ID = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
+/**
+ * Name of the default project, and so its region: the region of the un-prefixed KMS paths. A
+ * region's main project is named after the region, as on Huawei Cloud.
+ */
+export const DEFAULT_REGION = "cn-north-4";
+/** The account (IAM domain) every emulated project belongs to. */
+export const DEFAULT_DOMAIN_ID = "d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f";
 /** Allowed distance between `X-Sdk-Date` and the emulator clock, as on the API gateway. */
 export const DEFAULT_CLOCK_SKEW_SECONDS = 15 * 60;
 

@@ -19,6 +19,17 @@ describe("FaultInjector", () => {
     expect(f.list()).toEqual([]);
   });
 
+  it("matches on the project and region of a KMS call; IAM calls, which have neither, match only rules without them", () => {
+    const f = new FaultInjector();
+    f.add({ kind: "status", status: 403, projectId: "p1" });
+    f.add({ kind: "reset-before", region: "eu-de" });
+    expect(f.decide("list-keys", undefined, { projectId: "p1", region: "cn-north-4" }).action?.kind).toBe("status");
+    expect(f.decide("list-keys", undefined, { projectId: "p2", region: "eu-de" }).action?.kind).toBe("reset-before");
+    expect(f.decide("list-keys", undefined, { projectId: "p2", region: "cn-north-4" }).action).toBeUndefined();
+    expect(f.decide("iam-list-projects", undefined).action).toBeUndefined();
+    expect(faultRuleSchema.safeParse({ kind: "hang", operation: "iam-list-projects" }).success).toBe(true);
+  });
+
   it("adds up latency rules and takes the first other rule as the action", () => {
     const f = new FaultInjector();
     f.add({ kind: "latency", ms: 10 });

@@ -3,12 +3,17 @@
 // idempotency logic can be exercised deterministically.
 import { z } from "zod";
 import { KMS_OPERATIONS } from "../provider/kms/kms-rules.js";
+import { IAM_OPERATIONS } from "./iam-handlers.js";
 
 const matchFields = {
-  /** Only requests for this operation; absent = all operations. */
-  operation: z.enum(KMS_OPERATIONS).optional(),
+  /** Only requests for this operation (a KMS or an IAM one); absent = all operations. */
+  operation: z.enum([...KMS_OPERATIONS, ...IAM_OPERATIONS]).optional(),
   /** Only requests whose body names this key; absent = any key. */
   keyId: z.string().optional(),
+  /** Only KMS requests for this project (the path's); absent = any project, and IAM calls too. */
+  projectId: z.string().optional(),
+  /** Only KMS requests to this region's endpoint (un-prefixed paths are the default region's); absent = any region, and IAM calls too. */
+  region: z.string().optional(),
   /** Fire this many times, then retire; absent = forever. */
   times: z.int().positive().optional(),
   /** Chance to fire on a matching request, 0..1; absent = always. */
@@ -46,6 +51,12 @@ export type FaultAction = Exclude<FaultRule, { kind: "latency" }>;
 
 /** A rule as listed by `GET /__admin/faults`. */
 export type ActiveFault = FaultRule & { id: string; hits: number; remaining?: number };
+
+/** Where a request goes, for the `projectId` and `region` matchers; IAM calls have neither. */
+export interface FaultTarget {
+  projectId?: string | undefined;
+  region?: string | undefined;
+}
 
 /** What the faults decided for one request. */
 export interface FaultDecision {
@@ -90,11 +101,13 @@ export class FaultInjector {
    * Every matching latency rule adds its delay; the first matching other rule is the action.
    * Rules that fire use up one of their `times`.
    */
-  decide(operation: string, keyId: string | undefined): FaultDecision {
+  decide(operation: string, keyId: string | undefined, target: FaultTarget = {}): FaultDecision {
     const decision: FaultDecision = { delayMs: 0 };
     for (const rule of this.rules) {
       if (rule.operation !== undefined && rule.operation !== operation) continue;
       if (rule.keyId !== undefined && rule.keyId !== keyId) continue;
+      if (rule.projectId !== undefined && rule.projectId !== target.projectId) continue;
+      if (rule.region !== undefined && rule.region !== target.region) continue;
       if (rule.kind !== "latency" && decision.action) continue;
       if (rule.probability !== undefined && !(this.random() < rule.probability)) continue;
       this.consume(rule);

@@ -49,6 +49,8 @@ export function send(
 
 export interface CallOptions {
   projectId?: string;
+  /** Call this region's endpoint (`/{region}/v1.0/...`); default the un-prefixed path. */
+  region?: string;
   /** How to authenticate; default AK/SK with the demo pair. */
   auth?: "aksk" | "token" | "none";
   accessKey?: string;
@@ -80,9 +82,25 @@ export function callKmsRoute(url: string, route: KmsRoute, body?: unknown, opts:
   return callKmsPath(url, kmsMethod(route.operation), kmsRelativePath(route), text, opts);
 }
 
-/** Sends `text` to `{method} /v1.0/{project}/kms/{relativePath}` with the credentials `opts` asks for. */
+/** Sends `text` to `{method} [/{region}]/v1.0/{project}/kms/{relativePath}` with the credentials `opts` asks for. */
 function callKmsPath(url: string, method: string, relativePath: string, text: string, opts: CallOptions): Promise<RawResponse> {
-  const path = `/v1.0/${opts.projectId ?? DEFAULT_PROJECT_ID}/kms/${relativePath}`;
+  const base = `${opts.region === undefined ? "" : `/${opts.region}`}/v1.0/${opts.projectId ?? DEFAULT_PROJECT_ID}/kms/`;
+  const path = `${base}${relativePath}`;
+  const headers = credentialHeaders(url, method, path, "", text, opts);
+  const sentPath = opts.sendAs?.relativePath === undefined ? path : `${base}${opts.sendAs.relativePath}`;
+  return send(url, opts.sendAs?.method ?? method, sentPath, headers, opts.tamper ? opts.tamper(text) : text);
+}
+
+/** Calls IAM at `GET {pathAndQuery}` (e.g. `/iam/v3/auth/projects`), signed over that path and query. */
+export function callIam(url: string, pathAndQuery: string, opts: CallOptions = {}): Promise<RawResponse> {
+  const q = pathAndQuery.indexOf("?");
+  const path = q === -1 ? pathAndQuery : pathAndQuery.slice(0, q);
+  const query = q === -1 ? "" : pathAndQuery.slice(q + 1);
+  return send(url, "GET", pathAndQuery, credentialHeaders(url, "GET", path, query, "", opts));
+}
+
+/** The headers of a request with the credentials `opts` asks for: a signature over method, path, query, headers and body, or a token. */
+function credentialHeaders(url: string, method: string, path: string, query: string, text: string, opts: CallOptions): Record<string, string> {
   const headers: Record<string, string> = { "Content-Type": "application/json", ...opts.headers };
   const auth = opts.auth ?? "aksk";
   if (auth === "token") headers["X-Auth-Token"] = opts.token ?? DEFAULT_TOKEN;
@@ -90,12 +108,11 @@ function callKmsPath(url: string, method: string, relativePath: string, text: st
     headers["X-Sdk-Date"] = formatSdkDate(opts.date ?? new Date());
     const signed = { ...headers, Host: new URL(url).host };
     headers.Authorization = authorizationHeader(
-      { method, path, headers: signed, body: text },
+      { method, path, query: [...new URLSearchParams(query).entries()], headers: signed, body: text },
       { accessKey: opts.accessKey ?? DEFAULT_ACCESS_KEY, secretKey: opts.secretKey ?? DEFAULT_SECRET_KEY },
     );
   }
-  const sentPath = opts.sendAs?.relativePath === undefined ? path : `/v1.0/${opts.projectId ?? DEFAULT_PROJECT_ID}/kms/${opts.sendAs.relativePath}`;
-  return send(url, opts.sendAs?.method ?? method, sentPath, headers, opts.tamper ? opts.tamper(text) : text);
+  return headers;
 }
 
 /** The `{ error_code, error_msg }` of an error response, or undefined. */

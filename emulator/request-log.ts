@@ -3,12 +3,17 @@
 
 /** One API request as `GET /__admin/requests` lists it. */
 export interface RequestLogEntry {
-  /** The KMS operation of the path, or the raw path for requests that matched no operation. */
+  /** The KMS or IAM operation (`iam-list-projects`, ...), or the raw path for requests that matched no operation. */
   operation: string;
   /** `key_id` of the body when it had a string one. */
   keyId?: string;
   /** Project of the path. */
   projectId?: string;
+  /**
+   * Region of the KMS endpoint called: the path's prefix, or the default project's region for an
+   * un-prefixed path. Absent for IAM calls (IAM is global) and paths that match nothing.
+   */
+  region?: string;
   /** The parsed JSON body, or the raw text when it was not JSON. */
   body: unknown;
   /** HTTP status answered; 0 while unanswered and for dropped or hanging connections. */

@@ -8,10 +8,11 @@ import { KmsErrorCode } from "../provider/kms/kms-error-codes.js";
 import { matchKmsRoute } from "../provider/kms/kms-routes.js";
 import { KMS_OPERATIONS } from "../provider/kms/kms-rules.js";
 import { applySeed, handleAdmin, isLoopbackAddress, type AdminContext, type SeedFile } from "./admin-api.js";
-import { authenticate } from "./auth.js";
+import { authenticate, type AuthRequest } from "./auth.js";
 import {
   DEFAULT_ACCESS_KEY,
   DEFAULT_CLOCK_SKEW_SECONDS,
+  DEFAULT_DOMAIN_ID,
   DEFAULT_PROJECT_ID,
   DEFAULT_SECRET_KEY,
   DEFAULT_TOKEN,
@@ -19,9 +20,11 @@ import {
   type AuthConfig,
   type TokenCredential,
 } from "./config.js";
-import { FaultInjector, seededRandom, type FaultAction } from "./faults.js";
+import { FaultInjector, seededRandom, type FaultAction, type FaultTarget } from "./faults.js";
+import { handleIamOperation, matchIamRoute, type IamRoute } from "./iam-handlers.js";
 import { handleKmsOperation, peekKeyId, type Outcome } from "./kms-handlers.js";
 import { KmsState } from "./kms-state.js";
+import { ProjectRegistry } from "./projects.js";
 import { TokenBucket } from "./rate-limiter.js";
 import { loggableBody, RequestLog, type RequestLogEntry } from "./request-log.js";
 
@@ -31,7 +34,7 @@ export interface EmulatorOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** Keys to start with. */
+  /** Projects and keys to start with. */
   seed?: SeedFile;
   /** Accepted AK/SK pairs; default the demo pair. */
   credentials?: AkSkCredential | readonly AkSkCredential[];
@@ -61,8 +64,11 @@ export interface RunningEmulator {
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
-/** `/v1.0/{project_id}/kms/<the operation's path>`, one trailing slash tolerated. */
-const API_PATH = /^\/v1\.0\/([^/]+)\/kms\/(.+?)\/?$/;
+/**
+ * `[/{region}]/v1.0/{project_id}/kms/<the operation's path>`, one trailing slash tolerated: the
+ * optional first segment is the region whose KMS endpoint is called (absent: the default region).
+ */
+const KMS_PATH = /^(?:\/([A-Za-z0-9][A-Za-z0-9.-]*))?\/v1\.0\/([^/]+)\/kms\/(.+?)\/?$/;
 
 function authConfig(options: EmulatorOptions): AuthConfig {
   const credentials =
@@ -113,6 +119,10 @@ function injectedMessage(status: number): string {
   return `Injected fault: HTTP ${status}`;
 }
 
+function apiNotFound(): Outcome {
+  return { ok: false, status: 404, code: KmsErrorCode.ApiNotFound, message: "The API does not exist or has not been published in the environment" };
+}
+
 function errorBody(code: string, message: string): unknown {
   return { error: { error_code: code, error_msg: message } };
 }
@@ -120,7 +130,9 @@ function errorBody(code: string, message: string): unknown {
 /** Starts an emulator on `host:port` and resolves once it listens. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const now = options.now ?? Date.now;
-  const state = new KmsState(options.defaultProjectId ?? DEFAULT_PROJECT_ID, now);
+  const defaultProjectId = options.defaultProjectId ?? DEFAULT_PROJECT_ID;
+  const state = new KmsState(defaultProjectId, now);
+  const projects = new ProjectRegistry(defaultProjectId);
   const log = new RequestLog();
   const faults = new FaultInjector(options.randomSeed === undefined ? Math.random : seededRandom(options.randomSeed));
   const auth = authConfig(options);
@@ -128,14 +140,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const newBucket = (): TokenBucket | undefined =>
     options.rateLimit === undefined ? undefined : new TokenBucket(options.rateLimit);
   let bucket = newBucket();
-  if (options.seed) applySeed(state, options.seed);
+  if (options.seed) applySeed(state, projects, options.seed);
 
   const admin: AdminContext = {
     state,
+    projects,
     log,
     faults,
     reset() {
       state.clear();
+      projects.clear();
       log.clear();
       faults.clear();
       bucket = newBucket();
@@ -178,48 +192,35 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     };
   }
 
-  async function serveApi(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
-    const body = await readBody(req);
-    const raw = body?.toString("utf8") ?? "";
-    const method = req.method ?? "GET";
-    const [, projectId, relativePath] = API_PATH.exec(path) ?? [];
-    const route = relativePath === undefined ? undefined : matchKmsRoute(method, relativePath, KMS_OPERATIONS);
-    // Tag operations name their key in the path, the others in the body.
-    const keyId = route?.keyId ?? peekKeyId(raw);
-    const entry = log.record({
-      operation: route?.operation ?? relativePath ?? path,
-      ...(keyId === undefined ? {} : { keyId }),
-      ...(projectId === undefined ? {} : { projectId }),
-      body: loggableBody(raw),
-      status: 0,
-      at: new Date(now()).toISOString(),
-    });
-    if (projectId === undefined || route === undefined) {
-      answer(res, entry, {
-        ok: false,
-        status: 404,
-        code: KmsErrorCode.ApiNotFound,
-        message: "The API does not exist or has not been published in the environment",
-      });
-      return;
-    }
-
-    const decision = faults.decide(route.operation, keyId);
+  /**
+   * The steps every API call takes before its handler: faults, then the rate limit. Undefined when
+   * the request is already answered, dropped or hanging; otherwise the fault to act on after the
+   * handler (a lost answer, or an error after applying).
+   */
+  async function admit(
+    req: IncomingMessage,
+    res: ServerResponse,
+    entry: RequestLogEntry,
+    operation: string,
+    keyId: string | undefined,
+    target: FaultTarget,
+  ): Promise<{ action: FaultAction | undefined } | undefined> {
+    const decision = faults.decide(operation, keyId, target);
     if (decision.delayMs > 0) await sleep(decision.delayMs, undefined, { signal: closing.signal });
     const action = decision.action;
     if (action?.kind === "reset-before") {
       req.socket.destroy();
-      return;
+      return undefined;
     }
     if (action?.kind === "hang") {
       hanging.add(req.socket);
       req.socket.once("close", () => hanging.delete(req.socket));
-      return;
+      return undefined;
     }
     if (action?.kind === "status" && action.afterApply !== true) {
       const { outcome, headers } = faultOutcome(action);
       answer(res, entry, outcome, headers);
-      return;
+      return undefined;
     }
 
     const throttled = bucket?.take();
@@ -235,30 +236,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         },
         { "Retry-After": String(throttled.retryAfterSeconds) },
       );
-      return;
+      return undefined;
     }
+    return { action };
+  }
 
-    const authResult = authenticate(
-      {
-        method,
-        path,
-        query: [...new URLSearchParams(query).entries()],
-        headers: req.headers,
-        body: body ?? Buffer.alloc(0),
-        projectId,
-      },
-      auth,
-      now(),
-    );
-    if (!authResult.ok) {
-      answer(res, entry, authResult);
-      return;
-    }
-    const outcome =
-      body === undefined
-        ? ({ ok: false, status: 400, code: KmsErrorCode.InvalidBody, message: "Invalid request body: larger than 1 MiB" } as const)
-        : handleKmsOperation(state, route, projectId, raw, { looseTypes });
-
+  /** Answers the handler's outcome, unless a fault loses the answer or replaces it after applying. */
+  function finish(req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry, action: FaultAction | undefined, outcome: Outcome): void {
     if (action?.kind === "reset-after") {
       // The change is applied but the answer is lost: what a client sees when a connection dies mid-flight.
       req.socket.destroy();
@@ -272,12 +256,96 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     answer(res, entry, outcome);
   }
 
+  function authRequest(req: IncomingMessage, path: string, query: string, body: Buffer | undefined, projectId: string | undefined): AuthRequest {
+    return {
+      method: req.method ?? "GET",
+      path,
+      query: [...new URLSearchParams(query).entries()],
+      headers: req.headers,
+      body: body ?? Buffer.alloc(0),
+      projectId,
+    };
+  }
+
+  async function serveKms(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
+    const body = await readBody(req);
+    const raw = body?.toString("utf8") ?? "";
+    const method = req.method ?? "GET";
+    const [, pathRegion, projectId, relativePath] = KMS_PATH.exec(path) ?? [];
+    const route = relativePath === undefined ? undefined : matchKmsRoute(method, relativePath, KMS_OPERATIONS);
+    // Un-prefixed paths are the default region's endpoint.
+    const region = projectId === undefined ? undefined : (pathRegion ?? projects.defaultRegion);
+    // Tag operations name their key in the path, the others in the body.
+    const keyId = route?.keyId ?? peekKeyId(raw);
+    const entry = log.record({
+      operation: route?.operation ?? relativePath ?? path,
+      ...(keyId === undefined ? {} : { keyId }),
+      ...(projectId === undefined ? {} : { projectId }),
+      ...(region === undefined ? {} : { region }),
+      body: loggableBody(raw),
+      status: 0,
+      at: new Date(now()).toISOString(),
+    });
+    if (projectId === undefined || route === undefined) {
+      answer(res, entry, apiNotFound());
+      return;
+    }
+
+    const admitted = await admit(req, res, entry, route.operation, keyId, { projectId, region });
+    if (!admitted) return;
+    const authResult = authenticate(authRequest(req, path, query, body, projectId), auth, now());
+    if (!authResult.ok) {
+      answer(res, entry, authResult);
+      return;
+    }
+    const outcome =
+      projects.kmsRefusal(projectId, pathRegion) ??
+      (body === undefined
+        ? ({ ok: false, status: 400, code: KmsErrorCode.InvalidBody, message: "Invalid request body: larger than 1 MiB" } as const)
+        : handleKmsOperation(state, route, projectId, raw, { looseTypes }));
+    finish(req, res, entry, admitted.action, outcome);
+  }
+
+  async function serveIam(req: IncomingMessage, res: ServerResponse, route: IamRoute, path: string, query: string): Promise<void> {
+    const body = await readBody(req);
+    const entry = log.record({
+      operation: route.operation ?? path,
+      body: loggableBody(body?.toString("utf8") ?? ""),
+      status: 0,
+      at: new Date(now()).toISOString(),
+    });
+    if (route.operation === undefined) {
+      answer(res, entry, apiNotFound());
+      return;
+    }
+    const admitted = await admit(req, res, entry, route.operation, undefined, {});
+    if (!admitted) return;
+    const authResult = authenticate(authRequest(req, path, query, body, undefined), auth, now());
+    if (!authResult.ok) {
+      // IAM has no KMS codes: every refusal of the credentials is the gateway's 401 (assumed, README).
+      answer(res, entry, { ok: false, status: 401, code: KmsErrorCode.Unauthorized, message: authResult.message });
+      return;
+    }
+    const outcome = handleIamOperation(projects, route.operation, route, new URLSearchParams(query), {
+      domainId: DEFAULT_DOMAIN_ID,
+      baseUrl: `http://${req.headers.host ?? `127.0.0.1:${String((req.socket.localPort ?? 0))}`}${route.prefix}`,
+      boundProjectId: authResult.boundProjectId,
+    });
+    finish(req, res, entry, admitted.action, outcome);
+  }
+
   const server = createServer((req, res) => {
     const url = req.url ?? "/";
     const q = url.indexOf("?");
     const path = q === -1 ? url : url.slice(0, q);
     const query = q === -1 ? "" : url.slice(q + 1);
-    const served = path === "/__admin" || path.startsWith("/__admin/") ? serveAdmin(req, res, path) : serveApi(req, res, path, query);
+    const iamRoute = matchIamRoute(req.method ?? "GET", path);
+    const served =
+      path === "/__admin" || path.startsWith("/__admin/")
+        ? serveAdmin(req, res, path)
+        : iamRoute
+          ? serveIam(req, res, iamRoute, path, query)
+          : serveKms(req, res, path, query);
     served.catch((err: unknown) => {
       if (closing.signal.aborted) {
         req.socket.destroy();

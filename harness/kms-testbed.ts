@@ -4,9 +4,13 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { LocalWorkspace, type ConfigMap, type ProjectSettings, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 import {
+  accountEndpoints,
+  accountSeed,
   DEFAULT_PROJECT_ID,
   emulatorAdmin,
   startEmulator,
+  type AccountProject,
+  type AccountProjectSpec,
   type EmulatorAdmin,
   type EmulatorOptions,
   type RunningEmulator,
@@ -115,6 +119,40 @@ export async function startKmsTestbed(options: Partial<EmulatorOptions> & { binD
       for (const file of projectFiles) rmSync(file, { force: true });
       await emulator.close();
       sandbox.dispose();
+    },
+  };
+}
+
+/** A testbed whose emulator serves an account of several projects in several regions. */
+export interface AccountTestbed extends KmsTestbed {
+  /** The account's projects in the order given (the first is the default project), with their key ids. */
+  readonly projects: readonly AccountProject[];
+  /**
+   * `envVars` for a client of the whole account: the KMS endpoint with the `{region}` placeholder,
+   * the IAM endpoint, and the first project as the project.
+   */
+  readonly accountEnvVars: Record<string, string>;
+}
+
+/**
+ * A testbed whose emulator holds exactly `projects` (see accountSeed): IAM lists them, each
+ * region's KMS serves its own. `envVars` stay those of one project (the first), for stacks.
+ */
+export async function startAccountTestbed(
+  projects: readonly AccountProjectSpec[],
+  options: Omit<Partial<EmulatorOptions>, "seed"> & { binDir?: string; nodeOnPath?: boolean } = {},
+): Promise<AccountTestbed> {
+  const account = accountSeed(projects, options.defaultProjectId);
+  const bed = await startKmsTestbed({ ...options, seed: account.seed });
+  const { kmsEndpoint, iamEndpoint } = accountEndpoints(bed.emulator.url);
+  return {
+    ...bed,
+    projects: account.projects,
+    accountEnvVars: {
+      ...bed.envVars,
+      HW_KMS_ENDPOINT: kmsEndpoint,
+      HW_IAM_ENDPOINT: iamEndpoint,
+      ...(account.projects[0] === undefined ? {} : { HW_PROJECT_ID: account.projects[0].id }),
     },
   };
 }

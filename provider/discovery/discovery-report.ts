@@ -161,7 +161,8 @@ function verdictOrder(a: KeyReport, b: KeyReport): number {
   return a.verdict < b.verdict ? -1 : a.verdict > b.verdict ? 1 : 0;
 }
 
-function summarize(keys: readonly KeyReport[]): ReportSummary {
+/** The counts of a set of keys: per verdict, per owner, and what the files leave out. */
+export function summarize(keys: readonly KeyReport[]): ReportSummary {
   const byVerdict: Record<string, number> = {};
   for (const k of [...keys].sort(verdictOrder)) byVerdict[k.verdict] = (byVerdict[k.verdict] ?? 0) + 1;
   const owners = new Map<string, number>();
@@ -221,7 +222,7 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 const MAX_ALIAS_WIDTH = 40;
 
 /** A value KMS gave, made safe for one table cell: no control characters, at most `max` wide. */
-function cell(text: string, max = Number.POSITIVE_INFINITY): string {
+export function cell(text: string, max = Number.POSITIVE_INFINITY): string {
   // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
   const flat = text.replace(/[\u0000-\u001f\u007f\s]+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
@@ -250,11 +251,12 @@ function ownerCell(k: KeyReport): string {
   return DASH;
 }
 
-const COLUMNS = ["KEY ID", "ALIAS", "STATE", "SPEC", "ORIGIN", "ROTATION", "INTERVAL", "LAST ROTATION", "OWNER", "VERDICT"] as const;
+/** The columns of the key table, one cell per column in {@link keyCells}. */
+export const KEY_COLUMNS = ["KEY ID", "ALIAS", "STATE", "SPEC", "ORIGIN", "ROTATION", "INTERVAL", "LAST ROTATION", "OWNER", "VERDICT"] as const;
 
-/** The table of keys, one line per key in listing order, columns aligned. */
-export function renderTable(report: Pick<DiscoveryReport, "keys">): string {
-  const rows = report.keys.map((k) => [
+/** One key's cells, in {@link KEY_COLUMNS} order, made safe for a table. */
+export function keyCells(k: KeyReport): string[] {
+  return [
     cell(k.keyId),
     k.alias === null || k.alias === "" ? DASH : cell(k.alias, MAX_ALIAS_WIDTH),
     k.state,
@@ -265,16 +267,24 @@ export function renderTable(report: Pick<DiscoveryReport, "keys">): string {
     lastRotationCell(k),
     ownerCell(k),
     k.verdict,
-  ]);
-  const all = [[...COLUMNS], ...rows];
+  ];
+}
+
+/** Rows under a header, columns aligned (the last one is left ragged). */
+export function alignColumns(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const all = [header, ...rows];
   // A loop, not Math.max(...column): a spread of 100,000 keys would overflow the call stack.
-  const widths = COLUMNS.map((_, i) => all.reduce((w, r) => Math.max(w, (r[i] ?? "").length), 0));
+  const widths = header.map((_, i) => all.reduce((w, r) => Math.max(w, (r[i] ?? "").length), 0));
   return all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join("  ")).join("\n") + "\n";
 }
 
+/** The table of keys, one line per key in listing order, columns aligned. */
+export function renderTable(report: Pick<DiscoveryReport, "keys">): string {
+  return alignColumns(KEY_COLUMNS, report.keys.map(keyCells));
+}
+
 /** Who manages the keys: the claims per stack, and the keys only a state file shows managed. */
-function ownersLine(report: DiscoveryReport): string {
-  const s = report.summary;
+export function ownersLine(s: ReportSummary): string {
   const claims =
     s.claimed === 0
       ? "no key is claimed by a stack"
@@ -285,25 +295,38 @@ function ownersLine(report: DiscoveryReport): string {
   return `owners: ${claims}${inState}`;
 }
 
-/** The lines after the table: keys per verdict, the owners, the policy's outcome, and the KMS calls made. */
-export function renderSummary(report: DiscoveryReport): string {
-  const s = report.summary;
+/** The keys per verdict: "12 keys: 3 compliant, 1 not rotating; cannot rotate: 2 asymmetric". */
+export function keysLine(s: ReportSummary): string {
   const byVerdict = Object.entries(s.byVerdict);
   const rotatableParts = byVerdict.filter(([label]) => !label.startsWith("cannot rotate")).map(([label, n]) => `${count(n)} ${label}`);
   const cannot = byVerdict
     .filter(([label]) => label.startsWith("cannot rotate"))
     .map(([label, n]) => `${count(n)} ${label.replace(/^cannot rotate \((.*)\)$/, "$1")}`);
   const parts = [rotatableParts.join(", "), cannot.length > 0 ? `cannot rotate: ${cannot.join(", ")}` : ""].filter((p) => p !== "");
-  const keysLine = `${plural(s.keys, "key")}${parts.length > 0 ? `: ${parts.join("; ")}` : ""}`;
+  return `${plural(s.keys, "key")}${parts.length > 0 ? `: ${parts.join("; ")}` : ""}`;
+}
+
+/** The policy's outcome: "policy (<description>): every rotatable key follows it (4)". */
+export function policyLine(s: ReportSummary, description: string): string {
   const outcome =
     s.breakingPolicy === 0
       ? `every rotatable key follows it (${count(s.rotatable)})`
       : `${count(s.breakingPolicy)} of ${plural(s.rotatable, "rotatable key")} break it`;
-  const policyLine = `policy (${report.policy.description}): ${outcome}`;
-  const callsLine =
-    `KMS calls: ${plural(report.calls.listKeysPages, "list-keys page")}, ${plural(report.calls.statusReads, "status read")}, ` +
-    `${plural(report.calls.ownerListings, "owners' listing")} (list-kms-by-tags)`;
-  return `${keysLine}\n${ownersLine(report)}\n${policyLine}\n${callsLine}\n`;
+  return `policy (${description}): ${outcome}`;
+}
+
+/** The KMS calls: "1 list-keys page, 6 status reads, 1 owners' listing (list-kms-by-tags)". */
+export function kmsCallsText(calls: DiscoveryReport["calls"]): string {
+  return (
+    `${plural(calls.listKeysPages, "list-keys page")}, ${plural(calls.statusReads, "status read")}, ` +
+    `${plural(calls.ownerListings, "owners' listing")} (list-kms-by-tags)`
+  );
+}
+
+/** The lines after the table: keys per verdict, the owners, the policy's outcome, and the KMS calls made. */
+export function renderSummary(report: DiscoveryReport): string {
+  const s = report.summary;
+  return `${keysLine(s)}\n${ownersLine(s)}\n${policyLine(s, report.policy.description)}\nKMS calls: ${kmsCallsText(report.calls)}\n`;
 }
 
 /** The `--json` document. */

@@ -4,69 +4,29 @@
 // progress on stderr, prints the table or the JSON on stdout, writes the files asked for, and
 // answers with the exit code. Every line it prints about a failure passes through a redactor of
 // the credentials in the environment, so no secret reaches a terminal or a CI log.
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { createRedactor, KmsConfigError, resolveKmsConfig, SETTING_SOURCES, type KmsClientConfig } from "../../config/kms-config.js";
-import { buildReport, count, coveredKeys, exitCodeOf, managedElsewhere, plural, renderJson, renderSummary, renderTable, type DiscoveryReport } from "../../discovery/discovery-report.js";
+import { KmsConfigError, resolveKmsConfig, type KmsClientConfig } from "../../config/kms-config.js";
+import { buildReport, coveredKeys, exitCodeOf, plural, renderJson, renderSummary, renderTable, type DiscoveryReport } from "../../discovery/discovery-report.js";
 import { buildImportFile, renderImportFile } from "../../discovery/import-file.js";
 import { takeInventory } from "../../discovery/key-inventory.js";
 import { policyFileOf } from "../../discovery/policy-file.js";
 import { keysOfStackExport, StackExportError, type StackKeys } from "../../discovery/stack-export.js";
 import { PLUGIN_DOWNLOAD_URL, PLUGIN_VERSION } from "../../engine/plugin-package.js";
 import { KmsApiError } from "../../kms/kms-api-error.js";
-import { KmsClient, type KmsClientOptions } from "../../kms/kms-client.js";
+import { KmsClient } from "../../kms/kms-client.js";
 import { CliUsageError, DISCOVER_USAGE, parseDiscoverArgs, SETTING_FLAGS, type DiscoverOptions } from "./discover-options.js";
+import { resolveAccountSettings, runAccountDiscover, type AccountSettings } from "./discover-account.js";
+import { credentialSource, ExitCode, leftOutText, redactorFor, writeWhole, type DiscoverIo } from "./discover-io.js";
 import { progressLines } from "./discover-progress.js";
 
-/** Exit codes of the command. */
-export const ExitCode = {
-  /** Every rotatable key follows the policy. */
-  Compliant: 0,
-  /** A rotatable key does not (not rotating, interval too long, status unknown). */
-  PolicyBroken: 1,
-  /** A bad command line or setting, or credentials KMS refuses. */
-  Usage: 2,
-  /** KMS or the network failed (after retries), or a file could not be written: nothing concluded. */
-  Failed: 3,
-} as const;
-
-/** What the command touches outside itself; tests pass their own. */
-export interface DiscoverIo {
-  env: Record<string, string | undefined>;
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  now?: () => Date;
-  /** Writes a whole file; default: a temporary file renamed over the target. */
-  writeFile?: (path: string, text: string) => void;
-  clientOptions?: KmsClientOptions;
-}
-
-/** Writes `text` to a temporary file next to `path`, then renames it: a reader never sees half a file. */
-function writeWhole(path: string, text: string): void {
-  const temp = `${path}.${String(process.pid)}.tmp`;
-  writeFileSync(temp, text, { mode: 0o644 });
-  renameSync(temp, path);
-}
+export { ExitCode, redactorFor, type DiscoverIo } from "./discover-io.js";
 
 /** Fails before the inventory, not after it, when a file could not be written where asked. */
 function checkOutputPath(flag: string, path: string): void {
   const dir = dirname(resolve(path));
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliUsageError(`${flag} ${JSON.stringify(path)}: the directory ${dir} does not exist`);
   if (existsSync(path) && statSync(path).isDirectory()) throw new CliUsageError(`${flag} ${JSON.stringify(path)} is a directory; name a file`);
-}
-
-/** A redactor of every secret value in the environment, whichever variable holds it. */
-export function redactorFor(env: Record<string, string | undefined>): (text: string) => string {
-  const secrets = Object.values(SETTING_SOURCES)
-    .filter((s) => s.secret)
-    .flatMap((s) => s.env.flatMap((name) => [env[name], env[name]?.trim()]));
-  return createRedactor(secrets);
-}
-
-/** Where the settings came from, without a value: e.g. "access key from env HW_ACCESS_KEY". */
-function credentialSource(config: KmsClientConfig): string {
-  const sources = config.sources ?? {};
-  return config.credentials.kind === "token" ? `token from ${sources.authToken ?? "?"}` : `access key from ${sources.accessKey ?? "?"}`;
 }
 
 /** The keys each `--exclude-state` file manages; a file that cannot be read or is no stack export is a usage error. */
@@ -88,17 +48,6 @@ function readStates(files: readonly string[]): { file: string; keys: StackKeys }
   });
 }
 
-/** Why rotatable keys were left out of the files: "2 that other stacks manage (1 claimed, 1 in team.json)". */
-function leftOutText(report: DiscoveryReport): string {
-  const managed = report.keys.filter((k) => k.rotatable && managedElsewhere(k) !== undefined);
-  if (managed.length === 0) return "";
-  const claimed = managed.filter((k) => k.owner !== null).length;
-  const perFile = new Map<string, number>();
-  for (const k of managed) if (k.owner === null && k.inState !== null) perFile.set(k.inState.file, (perFile.get(k.inState.file) ?? 0) + 1);
-  const parts = [...(claimed > 0 ? [`${count(claimed)} claimed`] : []), ...[...perFile].map(([file, n]) => `${count(n)} in ${file}`)];
-  return `; left out ${count(managed.length)} that other stacks manage (${parts.join(", ")})`;
-}
-
 function isCredentialRefusal(e: unknown): boolean {
   return KmsApiError.isInstance(e) && (e.status === 401 || e.status === 403);
 }
@@ -111,8 +60,9 @@ export async function runDiscover(argv: readonly string[], io: DiscoverIo): Prom
   };
 
   let options: DiscoverOptions;
-  let config: KmsClientConfig;
+  let config: KmsClientConfig | undefined;
   let states: { file: string; keys: StackKeys }[];
+  let account: AccountSettings | undefined;
   try {
     const parsed = parseDiscoverArgs(argv);
     if (parsed === "help") {
@@ -123,7 +73,8 @@ export async function runDiscover(argv: readonly string[], io: DiscoverIo): Prom
     if (options.importFile !== undefined) checkOutputPath("--import-file", options.importFile);
     if (options.policyFile !== undefined) checkOutputPath("--policy-file", options.policyFile);
     states = readStates(options.excludeState ?? []);
-    config = resolveKmsConfig({ explicit: options.settings, env: io.env, flags: SETTING_FLAGS });
+    if (options.allProjects) account = resolveAccountSettings(options, io.env);
+    else config = resolveKmsConfig({ explicit: options.settings, env: io.env, flags: SETTING_FLAGS });
   } catch (e) {
     if (CliUsageError.isInstance(e)) {
       error(`${e.message} (see huaweicloud-kms discover --help)`);
@@ -136,6 +87,8 @@ export async function runDiscover(argv: readonly string[], io: DiscoverIo): Prom
     error(e instanceof Error ? e.message : String(e));
     return ExitCode.Failed;
   }
+  if (account !== undefined) return runAccountDiscover(options, account, states, io);
+  if (config === undefined) throw new Error("unreachable: neither one project nor the account was resolved");
 
   const progress = (line: string): void => {
     if (!options.quiet) io.stderr(`${line}\n`);

@@ -70,7 +70,19 @@ export interface DiscoverOptions {
   policyFile?: string;
   /** `pulumi stack export` files whose keys the import and policy files leave out. */
   excludeState?: string[];
+  /** Scan every project IAM lists (or those `projects` picks) instead of one. */
+  allProjects: boolean;
+  /** `--project` names or ids: the projects of the account to scan; absent: every one. */
+  projects?: string[];
+  /** Projects scanned at once. */
+  projectConcurrency: number;
+  /** `--iam-endpoint`: where IAM is, over HW_IAM_ENDPOINT and the region's cloud. */
+  iamEndpoint?: string;
 }
+
+/** Projects an account scan takes at once unless told otherwise, and the most it takes. */
+export const DEFAULT_PROJECT_CONCURRENCY = 4;
+export const MAX_PROJECT_CONCURRENCY = 64;
 
 const ENV = (setting: ResolvableSetting): string => SETTING_SOURCES[setting].env.join(", ");
 
@@ -92,6 +104,17 @@ Policy and output:
                              manages (stacks without claims); may be given more than once
   -q, --quiet                no progress lines on stderr
 
+Every project of the account (one report, one exit code over all of them):
+  --all-projects             list the projects the credentials may use (IAM, one call) and scan
+                             each enabled one in its region's KMS; each key shows its project and
+                             region. The files become one per project: --import-file keys.json
+                             writes keys.<project name>.json (e.g. keys.eu-de.json)
+  --project <name or id>     scan only this project of the account; may be given more than once
+  --project-concurrency <n>  projects scanned at once, 1..${MAX_PROJECT_CONCURRENCY}                   [default ${DEFAULT_PROJECT_CONCURRENCY}]
+  --iam-endpoint <url>       where IAM is                                       [HW_IAM_ENDPOINT, default the region's cloud's]
+  Each project's KMS endpoint comes from its region; an endpoint set with --endpoint or
+  ${ENV("endpoint")} must then be a template naming {region}, e.g. http://127.0.0.1:4566/{region}.
+
 Listing:
   --page-size <n>            keys per list-keys call, 1..${MAX_LIST_PAGE_SIZE}               [default ${DEFAULT_LIST_PAGE_SIZE}]
   --key-state <state>        only keys in this state: ${Object.keys(KEY_STATE_NAMES).join(", ")} (or 1..5)
@@ -110,7 +133,8 @@ Credentials come from the environment only: ${ENV("accessKey")} / ${ENV("secretK
 
 Exit codes: 0 every rotatable key follows the policy; 1 a rotatable key does not (not rotating,
 interval too long, or its status unknown); 2 usage or configuration error (including credentials
-KMS refuses); 3 KMS or the network failed, nothing concluded. Keys that cannot rotate (Default
+KMS refuses, or IAM with --all-projects); 3 KMS or the network failed, nothing concluded (with
+--all-projects: for any project, e.g. one that refuses, or a region unknown or unreachable). Keys that cannot rotate (Default
 Master Keys, imported material, asymmetric, disabled, pending deletion) are reported, never fail.
 
   -h, --help                 this text
@@ -176,6 +200,10 @@ export function parseDiscoverArgs(argv: readonly string[]): DiscoverOptions | "h
         "import-file": { type: "string" },
         "policy-file": { type: "string" },
         "exclude-state": { type: "string", multiple: true },
+        "all-projects": { type: "boolean" },
+        project: { type: "string", multiple: true },
+        "project-concurrency": { type: "string" },
+        "iam-endpoint": { type: "string" },
         quiet: { type: "boolean", short: "q" },
         "page-size": { type: "string" },
         "key-state": { type: "string" },
@@ -218,7 +246,31 @@ export function parseDiscoverArgs(argv: readonly string[]): DiscoverOptions | "h
     pageSize: wholeNumber("--page-size", values["page-size"], { min: 1, max: MAX_LIST_PAGE_SIZE, fallback: DEFAULT_LIST_PAGE_SIZE, unit: "keys" }),
     json: values.json === true,
     quiet: values.quiet === true,
+    allProjects: values["all-projects"] === true,
+    projectConcurrency: wholeNumber("--project-concurrency", values["project-concurrency"], {
+      min: 1,
+      max: MAX_PROJECT_CONCURRENCY,
+      fallback: DEFAULT_PROJECT_CONCURRENCY,
+      unit: "projects",
+    }),
   };
+  // The account flags mean nothing for one project, and a project id means nothing for all of them:
+  // refused rather than ignored, so a command line never does less than it says.
+  if (!options.allProjects) {
+    for (const flag of ["project", "project-concurrency", "iam-endpoint"] as const) {
+      if (values[flag] !== undefined) fail(`--${flag} picks how the account's projects are scanned: give it with --all-projects (one project is named with --project-id)`);
+    }
+  } else if (settings.projectId !== undefined) {
+    fail("--project-id names one project, --all-projects scans every one: pick projects of the account with --project <name or id>");
+  }
+  const projects = values.project?.map((p) => p.trim());
+  if (projects?.includes("") === true) fail("--project needs a project name or id");
+  if (projects !== undefined) options.projects = projects;
+  const iamEndpoint = values["iam-endpoint"];
+  if (iamEndpoint !== undefined) {
+    if (iamEndpoint.trim() === "") fail("--iam-endpoint needs a URL");
+    options.iamEndpoint = iamEndpoint;
+  }
   if (values["key-state"] !== undefined) options.keyState = keyStateOf(values["key-state"]);
   if (keySpec !== undefined) options.keySpec = keySpec;
   if (importFile !== undefined) options.importFile = importFile;

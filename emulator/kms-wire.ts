@@ -3,6 +3,7 @@
 // describe-key shows it. Pure; the server maps outcomes to HTTP answers.
 import { KmsErrorCode } from "../provider/kms/kms-error-codes.js";
 import { isAsymmetricKeySpec } from "../provider/kms/kms-rules.js";
+import { DEFAULT_DOMAIN_ID } from "./config.js";
 import type { AdminKey } from "./kms-state.js";
 
 /**
@@ -64,7 +65,8 @@ export function keyInfo(key: AdminKey): Record<string, unknown> {
   const asymmetric = isAsymmetricKeySpec(key.keySpec);
   return {
     key_id: key.keyId,
-    domain_id: "emulator-domain",
+    // The account IAM lists every project in, so a key and its project name the same account.
+    domain_id: DEFAULT_DOMAIN_ID,
     key_alias: key.keyAlias,
     realm: "emulator",
     key_description: "",

@@ -14,7 +14,7 @@ function usageError(argv: string[]): string {
 
 describe("parseDiscoverArgs", () => {
   it("defaults to every key, pages of 1,000, KMS's longest interval, the table and progress", () => {
-    expect(parseDiscoverArgs([])).toEqual({ settings: {}, policy: { maxIntervalDays: 365 }, pageSize: 1000, json: false, quiet: false });
+    expect(parseDiscoverArgs([])).toEqual({ settings: {}, policy: { maxIntervalDays: 365 }, pageSize: 1000, json: false, quiet: false, allProjects: false, projectConcurrency: 4 });
   });
 
   it("reads every flag", () => {
@@ -37,6 +37,8 @@ describe("parseDiscoverArgs", () => {
       importFile: "keys.json",
       policyFile: "policy.yaml",
       excludeState: ["team.json", "platform.json"],
+      allProjects: false,
+      projectConcurrency: 4,
     });
     expect(usageError(["--exclude-state", " "])).toBe("--exclude-state needs a file path");
     expect(parseDiscoverArgs(["-q", "--key-state", "4", "--key-spec", "ALL"])).toMatchObject({ quiet: true, keyState: "4" });
@@ -44,10 +46,25 @@ describe("parseDiscoverArgs", () => {
     expect(parseDiscoverArgs(["--key-state", "Pending Deletion"])).toMatchObject({ keyState: "4" });
   });
 
+  it("reads the account flags: --all-projects, --project (repeatable), --project-concurrency, --iam-endpoint", () => {
+    expect(
+      parseDiscoverArgs(["--all-projects", "--project", "eu-de", "--project= cn-north-4_payments ", "--project-concurrency", "2", "--iam-endpoint", "http://127.0.0.1:4566/iam"]),
+    ).toMatchObject({ allProjects: true, projects: ["eu-de", "cn-north-4_payments"], projectConcurrency: 2, iamEndpoint: "http://127.0.0.1:4566/iam" });
+    expect(parseDiscoverArgs(["--all-projects"])).not.toHaveProperty("projects");
+    expect(usageError(["--all-projects", "--project-concurrency", "0"])).toBe('--project-concurrency "0" is not a whole number of projects from 1 to 64');
+    expect(usageError(["--all-projects", "--project", " "])).toBe("--project needs a project name or id");
+    expect(usageError(["--all-projects", "--project-id", "p1"])).toBe(
+      "--project-id names one project, --all-projects scans every one: pick projects of the account with --project <name or id>",
+    );
+    for (const flag of [["--project", "eu-de"], ["--project-concurrency", "2"], ["--iam-endpoint", "https://iam.example.com"]]) {
+      expect(usageError(flag)).toBe(`${flag[0] ?? ""} picks how the account's projects are scanned: give it with --all-projects (one project is named with --project-id)`);
+    }
+  });
+
   it("answers --help with the usage, which names every flag and the exit codes", () => {
     expect(parseDiscoverArgs(["--help"])).toBe("help");
     expect(parseDiscoverArgs(["-h"])).toBe("help");
-    for (const flag of ["--max-interval", "--json", "--import-file", "--policy-file", "--exclude-state", "--quiet", "--page-size", "--key-state", "--key-spec", "--region", "--project-id", "--endpoint", "HW_SECRET_KEY", "Exit codes"]) {
+    for (const flag of ["--max-interval", "--json", "--import-file", "--policy-file", "--exclude-state", "--quiet", "--page-size", "--key-state", "--key-spec", "--region", "--project-id", "--endpoint", "--all-projects", "--project", "--project-concurrency", "--iam-endpoint", "HW_IAM_ENDPOINT", "{region}", "HW_SECRET_KEY", "Exit codes"]) {
       expect(DISCOVER_USAGE).toContain(flag);
     }
   });

@@ -95,8 +95,8 @@ function listKeys(state: KmsState, projectId: string, body: Body): Outcome {
     return apiError(400, KmsErrorCode.InvalidParameter, `Invalid key_spec: one of ${[...KEY_SPECS, ALL_KEY_SPECS].join(", ")} is required`);
   }
   const matching = state
-    .list()
-    .filter((k) => k.projectId === projectId && (keyState === undefined || k.keyState === keyState) && (keySpec === ALL_KEY_SPECS || k.keySpec === keySpec));
+    .listProject(projectId)
+    .filter((k) => (keyState === undefined || k.keyState === keyState) && (keySpec === ALL_KEY_SPECS || k.keySpec === keySpec));
   const start = Math.min(offset ?? 0, matching.length);
   const end = limit === undefined ? matching.length : Math.min(start + limit, matching.length);
   const page = matching.slice(start, end);

@@ -73,6 +73,13 @@ export class KmsState {
     return [...this.keys.values()].map(copyKey);
   }
 
+  /** One project's keys in creation order; copies only those (an account's listings scan one project of many). */
+  listProject(projectId: string): AdminKey[] {
+    const keys: AdminKey[] = [];
+    for (const key of this.keys.values()) if (key.projectId === projectId) keys.push(copyKey(key));
+    return keys;
+  }
+
   /** Creates the key with defaults for what the patch leaves out, or changes an existing one. */
   put(keyId: string, patch: AdminKeyPatch): { key: AdminKey; created: boolean } {
     const existing = this.keys.get(keyId);

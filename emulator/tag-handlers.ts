@@ -233,8 +233,7 @@ function deleteTag(state: KmsState, projectId: string, keyId: string, tagKey: st
 /** list-kms-tags: every tag key of the project's keys, with its distinct values, in the order first seen. */
 function listProjectTags(state: KmsState, projectId: string): Outcome {
   const values = new Map<string, string[]>();
-  for (const key of state.list()) {
-    if (key.projectId !== projectId) continue;
+  for (const key of state.listProject(projectId)) {
     for (const tag of key.tags) {
       const seen = values.get(tag.key);
       if (!seen) values.set(tag.key, [tag.value]);
@@ -329,8 +328,8 @@ function listKeysByTags(state: KmsState, projectId: string, body: Body): Outcome
   if (isOutcome(needles)) return needles;
 
   const matching = state
-    .list()
-    .filter((k) => k.projectId === projectId && matchesTagFilters(k.tags, filters) && needles.every((n) => k.keyAlias.includes(n)));
+    .listProject(projectId)
+    .filter((k) => matchesTagFilters(k.tags, filters) && needles.every((n) => k.keyAlias.includes(n)));
   if (action === "count") return ok({ total_count: matching.length });
   const start = offset ?? 0;
   const page = matching.slice(start, start + (limit ?? DEFAULT_TAG_FILTER_LIMIT));

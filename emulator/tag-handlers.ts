@@ -11,25 +11,12 @@ import {
   MAX_TAG_VALUE_LENGTH,
   MAX_TAGS_PER_KEY,
   TAG_FORBIDDEN_CHARACTERS,
-  type KmsOperation,
 } from "../provider/kms/kms-rules.js";
+import type { TagOperation } from "../provider/kms/kms-routes.js";
 import type { AdminKey, KeyTag, KmsState } from "./kms-state.js";
 import { apiError, isOutcome, keyInfo, noContent, ok, parseBody, validateSequence, type Body, type Outcome } from "./kms-wire.js";
 
-/** The tag operations: their key id, when they have one, is in the path (kms-routes.ts). */
-export const TAG_OPERATIONS = [
-  "show-kms-tags",
-  "create-kms-tag",
-  "batch-create-kms-tags",
-  "delete-tag",
-  "list-kms-tags",
-  "list-kms-by-tags",
-] as const satisfies readonly KmsOperation[];
-export type TagOperation = (typeof TAG_OPERATIONS)[number];
-
-export function isTagOperation(op: KmsOperation): op is TagOperation {
-  return (TAG_OPERATIONS as readonly string[]).includes(op);
-}
+export { isTagOperation, type TagOperation } from "../provider/kms/kms-routes.js";
 
 /** A tag operation as called: which one, and the path parameters it was called with. */
 export interface TagRequest {

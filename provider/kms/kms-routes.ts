@@ -28,9 +28,11 @@ const TAG_ROUTES = {
   "list-kms-by-tags": { method: "POST", template: "resource_instances/action" },
 } as const satisfies Partial<Record<KmsOperation, { method: HttpMethod; template: string }>>;
 
-type TagOperation = keyof typeof TAG_ROUTES;
+/** The tag operations: their key id, when they have one, is in the path. */
+export type TagOperation = keyof typeof TAG_ROUTES;
 
-function isTagOperation(operation: KmsOperation): operation is TagOperation {
+/** Whether the operation is one of the tag operations. */
+export function isTagOperation(operation: KmsOperation): operation is TagOperation {
   return operation in TAG_ROUTES;
 }
 

@@ -5,7 +5,6 @@
 // writing the violating key (`pulumi up`, which previews first, writes nothing). The pack starts through its launcher (docs/policy-pack.md: this repository's CLI runs a
 // pack folder only through its Node.js language host, which cannot run plugins).
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
@@ -60,11 +59,15 @@ describe("policy pack huaweicloud-kms-rotation through the real CLI", () => {
     rmSync(configDir, { recursive: true, force: true });
   });
 
-  it("resolves @pulumi/policy and the CLI's pack runner from the installed package's pack folder", () => {
-    expect(process.env.NODE_PATH).toBeUndefined();
-    const fromPack = createRequire(join(launcher, "..", "index.js"));
-    expect(fromPack.resolve("@pulumi/policy")).toBe(require.resolve("@pulumi/policy"));
-    expect(fromPack.resolve("@pulumi/pulumi/cmd/run-policy-pack")).toBe(require.resolve("@pulumi/pulumi/cmd/run-policy-pack"));
+  it("resolves @pulumi/policy and the CLI's pack runner from the installed package's pack folder", async () => {
+    // As the launcher and index.js resolve them: from the pack folder, without NODE_PATH.
+    const env = { ...process.env };
+    delete env.NODE_PATH;
+    const script = "for (const m of ['@pulumi/policy', '@pulumi/pulumi/cmd/run-policy-pack']) console.log(require.resolve(m))";
+    const { code, stdout, stderr } = await runCommand(process.execPath, ["-e", script], { cwd: join(launcher, ".."), baseEnv: env });
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(stdout.trim().split("\n")).toEqual([require.resolve("@pulumi/policy"), require.resolve("@pulumi/pulumi/cmd/run-policy-pack")]);
   });
 
   /** The KMS writes since the last call, as "<operation> <key id>"; clears the log. */

@@ -53,7 +53,7 @@ export interface DiscoveryFigure {
 }
 
 /** The discover command of the installed package copy the rest of the run uses. */
-function commandPath(): string {
+export function commandPath(): string {
   return join(installedPackageDir(), "dist", "provider", "adapters", "cli", "main.js");
 }
 
@@ -78,7 +78,7 @@ async function timedDiscover(env: Record<string, string>): Promise<CommandResult
   }
 }
 
-function countOperations(log: readonly { operation: string }[]): DiscoveryRow["made"] {
+export function countOperations(log: readonly { operation: string }[]): DiscoveryRow["made"] {
   const made = { listKeys: 0, statusReads: 0, ownerListings: 0, other: 0 };
   for (const { operation } of log) {
     if (operation === "list-keys") made.listKeys++;
@@ -93,7 +93,7 @@ function countOperations(log: readonly { operation: string }[]): DiscoveryRow["m
 const CLAIMING_STACKS = ["payments/prod", "orders/prod", "platform/shared"];
 
 /** The population's seed with one key in five claimed by a stack (as the team stacks of a project would). */
-function withClaims(seed: ReturnType<typeof keyPopulation>["seed"]): { seed: typeof seed; claimed: number } {
+export function withClaims(seed: ReturnType<typeof keyPopulation>["seed"]): { seed: typeof seed; claimed: number } {
   let claimed = 0;
   const keys = seed.keys.map((key, i) => {
     if (i % 5 !== 0) return key;

@@ -3,6 +3,7 @@
 // the figures of the same run.
 import type { PluginFigure } from "./plugin-vehicle.js";
 import { atMinimum, type DiscoveryFigure } from "./discovery.js";
+import { accountAtMinimum, type AccountDiscoveryFigure } from "./account-discovery.js";
 import type { ApiCallsResult } from "./api-calls.js";
 import { round } from "./common.js";
 import { describeVariant, type Cell } from "./engine-overhead.js";
@@ -54,6 +55,7 @@ export interface BenchReport {
   memory?: MemoryRow[];
   plugin?: PluginFigure;
   discovery?: DiscoveryFigure;
+  accountDiscovery?: AccountDiscoveryFigure;
   targets: TargetVerdict[];
   notes: string[];
   errors: string[];
@@ -121,6 +123,30 @@ function discoveryTable(figure: DiscoveryFigure): string {
       `${round(r.commandMs / r.floorMs, 2)}×`,
       mib(r.peakRssBytes),
       String(r.exitCode),
+      String(r.reported),
+    ]),
+  );
+}
+
+function accountDiscoveryTable(figure: AccountDiscoveryFigure): string {
+  return table(
+    ["projects × keys", "latency", "max in flight", "reps", "IAM (min)", "list-keys (min)", "status reads (min)", "list-kms-by-tags (min)", "other", "account s", "one project s", "account / (projects × one)", "peak RSS MiB", "exit", "projects scanned", "keys reported"],
+    figure.rows.map((r) => [
+      `${r.projects} × ${r.keysPerProject}`,
+      `${r.latencyMs} ms`,
+      r.maxConcurrency === null ? "10 (default)" : String(r.maxConcurrency),
+      String(r.repetitions),
+      `${r.made.iam} (${r.minimum.iam})`,
+      `${r.made.listKeys} (${r.minimum.pages})`,
+      `${r.made.statusReads} (${r.minimum.statusReads})`,
+      `${r.made.ownerListings} (${r.minimum.ownerListings})`,
+      String(r.made.other),
+      seconds(r.accountMs),
+      seconds(r.oneProjectMs),
+      `${round(r.accountMs / (r.projects * r.oneProjectMs), 2)}×`,
+      mib(r.peakRssBytes),
+      String(r.exitCode),
+      String(r.scanned),
       String(r.reported),
     ]),
   );
@@ -423,6 +449,29 @@ export function judge(report: BenchReport): void {
       });
     }
   }
+  judgeAccountDiscovery(report);
+}
+
+function judgeAccountDiscovery(report: BenchReport): void {
+  if (!report.accountDiscovery) return;
+  for (const row of report.accountDiscovery.rows) {
+    const where = `${row.projects} projects × ${row.keysPerProject} keys at ${row.latencyMs} ms${row.maxConcurrency === null ? "" : ` (--max-concurrency ${row.maxConcurrency})`}`;
+    report.targets.push({
+      figure: "8 account discovery calls",
+      target: `${where}: one IAM call, then per project its pages + one status read per rotating key + one owners' listing`,
+      measured:
+        `${row.made.iam} + ${row.made.listKeys} + ${row.made.statusReads} + ${row.made.ownerListings} (+${row.made.other} other) ` +
+        `vs ${row.minimum.iam} + ${row.minimum.pages} + ${row.minimum.statusReads} + ${row.minimum.ownerListings}`,
+      pass: accountAtMinimum(row),
+    });
+    const keys = row.projects * row.keysPerProject;
+    report.targets.push({
+      figure: "8 account discovery report",
+      target: `${where}: every project scanned, every key reported, exit 1 (the population breaks the policy)`,
+      measured: `${row.scanned} projects, ${row.reported} keys, exit ${String(row.exitCode)}`,
+      pass: row.scanned === row.projects && row.reported === keys && row.exitCode === 1,
+    });
+  }
 }
 
 export function renderTables(report: BenchReport): string {
@@ -478,6 +527,17 @@ export function renderTables(report: BenchReport): string {
         "the minimum is one list-keys per page of 1,000, one status read per rotating key, and one list-kms-by-tags (the owners: one key in five " +
         "claimed by a stack) per 1,000 claimed keys. Peak RSS is the command process's VmHWM.\n\n" +
         discoveryTable(report.discovery),
+    );
+  }
+  if (report.accountDiscovery) {
+    parts.push(
+      `### 8. Discovery of a whole account: \`huaweicloud-kms discover --all-projects --json\`\n\n` +
+        `${report.accountDiscovery.rows[0]?.projects ?? 0} projects (16 regions and 4 sub-projects), each with the population of figure 7, ` +
+        `${report.accountDiscovery.projectConcurrency} projects at a time (the default). Median wall times, spawn to exit; "one project" is the ` +
+        "one-project command on the first project in the same run, so `account / (projects × one)` below 1 is what one run saves over a loop " +
+        "of one run per project. The emulator serves every region from one address, so the 10 requests in flight per endpoint are shared by all " +
+        "projects here (in the cloud each region has its own): the row with 40 in flight shows four regions' budgets. Calls from the emulator's request log.\n\n" +
+        accountDiscoveryTable(report.accountDiscovery),
     );
   }
   if (report.targets.length > 0) {

@@ -16,6 +16,7 @@ import { judge, renderTables, type BenchReport, type MachineInfo, type MemoryRow
 import { measurePluginVehicle } from "./plugin-vehicle.js";
 import { measureThrottled } from "./throttled.js";
 import { measureDiscovery } from "./discovery.js";
+import { measureAccountDiscovery } from "./account-discovery.js";
 
 interface Settings {
   mode: "quick" | "full";
@@ -31,6 +32,9 @@ interface Settings {
   /** Population sizes of figure 7 and repetitions per cell. */
   discoveryKeys: readonly number[];
   discoveryRepetitions: number;
+  /** Keys in each of figure 8's 20 projects, and repetitions per cell. */
+  accountKeysPerProject: number;
+  accountRepetitions: number;
 }
 
 const FULL: Settings = {
@@ -48,6 +52,8 @@ const FULL: Settings = {
   throttledRate: 20,
   discoveryKeys: [2000, 10000],
   discoveryRepetitions: 3,
+  accountKeysPerProject: 500,
+  accountRepetitions: 2,
 };
 
 const QUICK: Settings = {
@@ -63,12 +69,15 @@ const QUICK: Settings = {
   throttledRate: 20,
   discoveryKeys: [2000, 10000],
   discoveryRepetitions: 1,
+  // Under a minute on its own (--quick --only account): 20 projects of 200 keys.
+  accountKeysPerProject: 200,
+  accountRepetitions: 1,
 };
 
 /** Engine parallelism and client concurrency of the latency diagnostic. */
 const DIAGNOSTIC_PARALLEL = 32;
 
-const FIGURES = ["api", "engine", "throttled", "plugin", "discovery"] as const;
+const FIGURES = ["api", "engine", "throttled", "plugin", "discovery", "account"] as const;
 type Figure = (typeof FIGURES)[number];
 
 function parseArgs(argv: readonly string[]): { settings: Settings; only: ReadonlySet<Figure> } {
@@ -85,9 +94,9 @@ function parseArgs(argv: readonly string[]): { settings: Settings; only: Readonl
       only = new Set(list as Figure[]);
     } else if (arg === "--help" || arg === "-h") {
       process.stdout.write(
-        "usage: tsx bench/run.ts [--quick] [--only api,engine,throttled,plugin,discovery]\n" +
-          "  --quick  N = 10 and 50, 5 keys per group for API calls, 100 throttled keys (a few minutes)\n" +
-          "  default  N = 10, 100 and 500, 20 keys per group, 500 throttled keys (the issue's figures)\n",
+        "usage: tsx bench/run.ts [--quick] [--only api,engine,throttled,plugin,discovery,account]\n" +
+          "  --quick  N = 10 and 50, 5 keys per group for API calls, 100 throttled keys, 20 projects × 200 keys (a few minutes)\n" +
+          "  default  N = 10, 100 and 500, 20 keys per group, 500 throttled keys, 20 projects × 500 keys (the issue's figures)\n",
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${arg ?? ""} (try --help)`);
@@ -245,6 +254,12 @@ async function main(): Promise<number> {
   if (only.has("discovery")) {
     await figure("discovery", async () => {
       report.discovery = await measureDiscovery(ctx, settings.discoveryKeys, settings.latenciesMs, settings.discoveryRepetitions);
+    });
+  }
+
+  if (only.has("account")) {
+    await figure("account discovery", async () => {
+      report.accountDiscovery = await measureAccountDiscovery(ctx, settings.accountKeysPerProject, settings.latenciesMs, settings.accountRepetitions);
     });
   }
 

@@ -9,7 +9,7 @@ const repoRoot = resolve(__dirname, "..");
 let installed: string | undefined;
 
 /** The files beside dist/ that make an installed package a plugin provider folder. */
-const PLUGIN_FILES = ["schema.json", "PulumiPlugin.yaml", "pulumi-resource-huaweicloud-kms"] as const;
+const PLUGIN_FILES = ["schema.json", "PulumiPlugin.yaml", "pulumi-resource-huaweicloud-kms", "policy-pack"] as const;
 
 /** The installed package's own folder: the plugin provider's folder for `plugins`/`packages` in Pulumi.yaml. */
 export function installedPackageDir(): string {
@@ -41,7 +41,7 @@ export function createInstalledPackage(): string {
   cpSync(join(repoRoot, "package.json"), join(own, "package.json"));
   // What the package's "files" ship: the build, and the plugin provider's folder files.
   cpSync(join(repoRoot, "dist"), join(own, "dist"), { recursive: true });
-  for (const file of PLUGIN_FILES) cpSync(join(repoRoot, file), join(own, file));
+  for (const file of PLUGIN_FILES) cpSync(join(repoRoot, file), join(own, file), { recursive: true });
   // Dependencies resolve to the repo's own copies (same @pulumi/pulumi instance as the tests).
   for (const name of readdirSync(join(repoRoot, "node_modules"))) {
     if (name === "pulumi-huaweicloud-kms" || name.startsWith(".") || existsSync(join(modules, name))) continue;

@@ -4,9 +4,9 @@
 // violation is printed and the run goes on. Mandatory: preview fails, and so does `up`, without
 // writing the violating key (`pulumi up`, which previews first, writes nothing). The pack starts through its launcher (docs/policy-pack.md: this repository's CLI runs a
 // pack folder only through its Node.js language host, which cannot run plugins).
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInstalledPackage, installedPackageDir } from "../../harness/installed-package.js";
@@ -41,7 +41,6 @@ describe("policy pack huaweicloud-kms-rotation through the real CLI", () => {
     // The package as `npm install` lays it out, with the pack folder its "files" ship.
     installedRoot = createInstalledPackage();
     const packDir = join(installedRoot, "node_modules", "pulumi-huaweicloud-kms", "policy-pack");
-    cpSync(resolve(__dirname, "../../policy-pack"), packDir, { recursive: true });
     launcher = join(packDir, "pulumi-analyzer-huaweicloud-kms-rotation");
     configDir = mkdtempSync(join(tmpdir(), "kms-policy-config-"));
     const file = (name: string, config: unknown): string => {

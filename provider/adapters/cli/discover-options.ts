@@ -134,8 +134,9 @@ Credentials come from the environment only: ${ENV("accessKey")} / ${ENV("secretK
 Exit codes: 0 every rotatable key follows the policy; 1 a rotatable key does not (not rotating,
 interval too long, or its status unknown); 2 usage or configuration error (including credentials
 KMS refuses, or IAM with --all-projects); 3 KMS or the network failed, nothing concluded (with
---all-projects: for any project, e.g. one that refuses, or a region unknown or unreachable). Keys that cannot rotate (Default
-Master Keys, imported material, asymmetric, disabled, pending deletion) are reported, never fail.
+--all-projects: for any one project, e.g. one that refuses, or a region unknown or unreachable).
+Keys that cannot rotate (Default Master Keys, imported material, asymmetric, disabled, pending
+deletion) are reported, never fail.
 
   -h, --help                 this text
 `;

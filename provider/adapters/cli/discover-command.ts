@@ -3,7 +3,8 @@
 // given with --exclude-state (before any KMS call, so a wrong file costs none), takes the inventory with
 // progress on stderr, prints the table or the JSON on stdout, writes the files asked for, and
 // answers with the exit code. Every line it prints about a failure passes through a redactor of
-// the credentials in the environment, so no secret reaches a terminal or a CI log.
+// the credentials in the environment, so no secret reaches a terminal or a CI log. With
+// --all-projects, once the command line and the state files are read, discover-account.ts takes over.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { KmsConfigError, resolveKmsConfig, type KmsClientConfig } from "../../config/kms-config.js";
@@ -60,9 +61,9 @@ export async function runDiscover(argv: readonly string[], io: DiscoverIo): Prom
   };
 
   let options: DiscoverOptions;
-  let config: KmsClientConfig | undefined;
   let states: { file: string; keys: StackKeys }[];
-  let account: AccountSettings | undefined;
+  // One project (the settings name it), or every project of the account (--all-projects).
+  let scope: { config: KmsClientConfig } | { account: AccountSettings };
   try {
     const parsed = parseDiscoverArgs(argv);
     if (parsed === "help") {
@@ -73,8 +74,9 @@ export async function runDiscover(argv: readonly string[], io: DiscoverIo): Prom
     if (options.importFile !== undefined) checkOutputPath("--import-file", options.importFile);
     if (options.policyFile !== undefined) checkOutputPath("--policy-file", options.policyFile);
     states = readStates(options.excludeState ?? []);
-    if (options.allProjects) account = resolveAccountSettings(options, io.env);
-    else config = resolveKmsConfig({ explicit: options.settings, env: io.env, flags: SETTING_FLAGS });
+    scope = options.allProjects
+      ? { account: resolveAccountSettings(options, io.env) }
+      : { config: resolveKmsConfig({ explicit: options.settings, env: io.env, flags: SETTING_FLAGS }) };
   } catch (e) {
     if (CliUsageError.isInstance(e)) {
       error(`${e.message} (see huaweicloud-kms discover --help)`);
@@ -87,8 +89,8 @@ export async function runDiscover(argv: readonly string[], io: DiscoverIo): Prom
     error(e instanceof Error ? e.message : String(e));
     return ExitCode.Failed;
   }
-  if (account !== undefined) return runAccountDiscover(options, account, states, io);
-  if (config === undefined) throw new Error("unreachable: neither one project nor the account was resolved");
+  if ("account" in scope) return runAccountDiscover(options, scope.account, states, io);
+  const { config } = scope;
 
   const progress = (line: string): void => {
     if (!options.quiet) io.stderr(`${line}\n`);

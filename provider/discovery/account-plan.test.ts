@@ -10,6 +10,7 @@ const ACCOUNT = [
   project("p-pay", "cn-north-4_payments"),
   project("p-off", "ap-southeast-1", { enabled: false }),
   project("p-mars", "mars-north-1"),
+  project("p-mos", "MOS"),
   project("d-1", "my-account", { isDomain: true }),
 ];
 
@@ -22,9 +23,13 @@ describe("planAccountScan", () => {
       ["eu-de", "eu-de", "https://kms.eu-de.otc.t-systems.com"],
       ["mars-north-1", "mars-north-1", expect.stringContaining('region "mars-north-1" of project mars-north-1 is not a region this command knows') as unknown],
     ]);
-    // A disabled project is named as not scanned; the account itself is no project at all.
-    expect(plan.skipped).toEqual([{ projectId: "p-off", name: "ap-southeast-1", reason: "disabled" }]);
-    expect(plan.listed).toBe(5);
+    // A disabled project, and one named after no region, are named as not scanned; the account
+    // itself is no project at all.
+    expect(plan.skipped).toEqual([
+      { projectId: "p-mos", name: "MOS", reason: "not a region's project" },
+      { projectId: "p-off", name: "ap-southeast-1", reason: "disabled" },
+    ]);
+    expect(plan.listed).toBe(6);
     expect(plan.unmatched).toEqual([]);
   });
 

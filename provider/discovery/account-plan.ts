@@ -22,19 +22,22 @@ export interface ProjectTarget {
 export interface SkippedProject {
   projectId: string;
   name: string;
-  reason: "disabled";
+  reason: "disabled" | "not a region's project";
 }
 
 export interface AccountPlan {
   /** Projects to scan, by name. */
   targets: ProjectTarget[];
-  /** Listed projects left out (disabled in IAM), by name. */
+  /** Listed projects left out (disabled in IAM, or not named after a region), by name. */
   skipped: SkippedProject[];
   /** `--project` values that name no listed project. */
   unmatched: string[];
   /** Projects IAM listed (the account itself, which Keystone may list, not counted). */
   listed: number;
 }
+
+/** What a region name looks like (`cn-north-4`, `eu-de`): anything else names no region at all. */
+const REGION_SHAPE = /^[a-z]{2,}(-[a-z0-9]+){1,4}$/;
 
 /** Whether an endpoint setting is a template naming the region. */
 export function isEndpointTemplate(endpoint: string): boolean {
@@ -63,6 +66,12 @@ export function planAccountScan(projects: readonly IamProject[], options: { sele
       continue;
     }
     const region = regionOfProject(p.name);
+    // IAM also lists projects that belong to no region (Huawei Cloud's "MOS", for one): they hold
+    // no KMS keys, and are reported as not scanned rather than failed.
+    if (!REGION_SHAPE.test(region)) {
+      skipped.push({ projectId: p.id, name: p.name, reason: "not a region's project" });
+      continue;
+    }
     const known = kmsEndpointOfRegion(region);
     if (known === undefined) {
       targets.push({

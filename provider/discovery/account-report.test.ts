@@ -78,7 +78,7 @@ describe("rendering", () => {
 
   it("summarizes each project on a line, then the totals, the calls, and what is incomplete", () => {
     const text = renderAccountSummary(report);
-    expect(text).toContain("projects: 3 of 5 scanned, 2 failed, 1 not scanned (disabled) (IAM lists 7)\n");
+    expect(text).toContain("projects: 3 of 5 scanned, 2 failed, 1 not scanned (IAM lists 7)\n");
     expect(text).toMatch(/\ncn-north-4 +cn-north-4 +p-cn +2 keys: 1 interval too long; cannot rotate: 1 asymmetric, 1 breaking the policy \(1 page, 1 status read, 1 owners' listing\)\n/);
     expect(text).toMatch(/\neu-de_team +eu-de +p-team +FAILED: KMS list-keys failed: HTTP 403 KMS.0321 /);
     expect(text).toMatch(/\neu-nl +- +p-off +not scanned: disabled in IAM\n/);

@@ -91,7 +91,7 @@ export function buildAccountReport(plan: Pick<AccountPlan, "skipped" | "listed">
     return { ...base, status: "failed", error: r.error, errorCode: r.code, passed: null, summary: null, calls: null };
   });
   for (const s of plan.skipped) {
-    projects.push({ projectId: s.projectId, name: s.name, region: null, endpoint: null, status: "skipped", error: "disabled in IAM", errorCode: null, passed: null, summary: null, calls: null });
+    projects.push({ projectId: s.projectId, name: s.name, region: null, endpoint: null, status: "skipped", error: s.reason === "disabled" ? "disabled in IAM" : "not a region's project (no KMS)", errorCode: null, passed: null, summary: null, calls: null });
   }
   const keys: AccountKeyReport[] = results.flatMap((r) =>
     "report" in r ? r.report.keys.map((k) => ({ projectId: r.target.projectId, projectName: r.target.name, region: r.target.region, ...k })) : [],
@@ -150,7 +150,7 @@ export function renderAccountSummary(report: AccountReport): string {
   const projectsLine =
     `projects: ${count(p.scanned)} of ${count(p.scanned + p.failed)} scanned` +
     (p.failed === 0 ? "" : `, ${count(p.failed)} failed`) +
-    (p.skipped === 0 ? "" : `, ${count(p.skipped)} not scanned (disabled)`) +
+    (p.skipped === 0 ? "" : `, ${count(p.skipped)} not scanned`) +
     ` (IAM lists ${count(p.listed)})`;
   const table = alignColumns(
     ["PROJECT", "REGION", "PROJECT ID", "OUTCOME"],

@@ -21,7 +21,7 @@ import {
   type Interpretation,
   type OperationDeadline,
 } from "./kms-response.js";
-import type { ApiOperation } from "./kms-rules.js";
+import { IAM_OPERATIONS, type ApiOperation } from "./kms-rules.js";
 
 /** Receives one line per attempt; lines never contain credentials. */
 export interface KmsLogger {
@@ -179,7 +179,7 @@ export class CallRunner {
     const logger = this.settings.logger;
     if (!logger) return;
     const parts = [
-      `kms ${spec.operation}`,
+      `${(IAM_OPERATIONS as readonly string[]).includes(spec.operation) ? "iam" : "kms"} ${spec.operation}`,
       ...(spec.keyId === undefined ? [] : [`key=${spec.keyId}`]),
       `status=${status}`,
       `attempt=${attempt}/${maxAttempts}`,

@@ -2,7 +2,7 @@
 // (status, code, request id) and a one-line message a user can act on without reading code.
 import { errorMarker, KmsProviderError } from "../errors/kms-provider-error.js";
 import { adviceFor } from "./error-advice.js";
-import type { ApiOperation } from "./kms-rules.js";
+import { IAM_OPERATIONS, type ApiOperation } from "./kms-rules.js";
 
 export const KMS_API_ERROR_NAME = "KmsApiError";
 const markerName = errorMarker(KMS_API_ERROR_NAME);
@@ -99,5 +99,7 @@ function formatMessage(f: KmsApiErrorFields): string {
   const tries = f.attempts > 1 ? ` after ${f.attempts} attempts` : "";
   const advice = f.advice ?? adviceFor(f.code, f.status, f.operation);
   const reqId = f.requestId === undefined ? "" : ` (request id ${f.requestId})`;
-  return `KMS ${f.operation}${target} failed${tries}: ${what}${said}. ${advice}${reqId}`;
+  // IAM's calls run through the same machinery; the message names the service that answered.
+  const service = (IAM_OPERATIONS as readonly string[]).includes(f.operation) ? "IAM" : "KMS";
+  return `${service} ${f.operation}${target} failed${tries}: ${what}${said}. ${advice}${reqId}`;
 }

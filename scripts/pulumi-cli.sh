@@ -85,20 +85,29 @@ if on_path="$(command -v pulumi 2>/dev/null)"; then
   log "ignoring pulumi on PATH ($on_path, version '${v:-unknown}' < $min_version)"
 fi
 
-[ -f "$here/node_modules/@pulumi/pulumi/package.json" ] || die "run 'npm ci' first: @pulumi/pulumi is not installed"
+# The CLI is built for the installed @pulumi/pulumi; before `npm ci` has installed it (CI starts
+# the build first), for the version package-lock.json pins, which is what `npm ci` installs.
+if [ -f "$here/node_modules/@pulumi/pulumi/package.json" ]; then
+  wanted="$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$here/node_modules/@pulumi/pulumi/package.json" | head -n1)"
+elif [ -f "$here/package-lock.json" ]; then
+  wanted="$(awk '/^    "node_modules\/@pulumi\/pulumi": \{/ { f = 1 } f && /"version":/ { gsub(/[",]/, "", $2); print $2; exit }' "$here/package-lock.json")"
+fi
+[ -n "${wanted:-}" ] || die "run 'npm ci' first: @pulumi/pulumi is not installed"
 
-# --start: `npm test` starts a build (or the cache lookup) here, then compiles and lints the
-# TypeScript while Go downloads modules and compiles: on 2 cores the two share the CPU instead
-# of waiting for each other. The call before the tests waits for it (the build lock below).
+# --start: starts a build (or the cache lookup) in the background and returns. CI starts it
+# before `npm ci`, and `npm test` before compiling and linting the TypeScript: Go downloads
+# modules and compiles meanwhile, sharing the 2 cores instead of waiting for its turn. The
+# call before the tests waits for it (the build lock below), showing its progress.
 if [ "${1:-}" = "--start" ]; then
   mkdir -p "$cache_root"
+  if command -v flock >/dev/null && ! flock -n "$cache_root/.build.lock" true; then
+    log "a build is already under way in $cache_root"; exit 0
+  fi
   setsid bash "${BASH_SOURCE[0]}" > "$cache_root/background.log" 2>&1 < /dev/null &
   echo "$!" > "$cache_root/background.pid"
   log "started in the background (log: $cache_root/background.log)"
   exit 0
 fi
-wanted="$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$here/node_modules/@pulumi/pulumi/package.json" | head -n1)"
-[ -n "$wanted" ] || die "cannot read the version of @pulumi/pulumi"
 
 mkdir -p "$cache_root"
 resolved_file="$cache_root/resolved-v2-sdk-v$wanted"
@@ -353,7 +362,7 @@ else
   [ "$got" = "$cli" ] || die "the built pulumi reports version '$got', expected $cli"
   stamp cli "$cli"
 fi
-cp -f "$shim_src" "$bin/"
+cp -f "$shim_src" "$bin/" 2>/dev/null || true # also on each use of the cache: npm ci may not have run yet
 # The hosts' wrappers are the prefetch's until it ends; one that failed is prepared again below.
 [ -z "$prefetch_pid" ] || wait "$prefetch_pid" || log "  preparing the language hosts' modules failed (log: $set_dir/build/prefetch.log); retrying each"
 

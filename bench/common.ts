@@ -1,7 +1,9 @@
 // Shared pieces of the benchmark harness: the testbed per measurement, the programs it runs (the
-// KeyRotation under test and the no-op "engine floor" resource), key ids, timing and progress.
+// KeyRotation under test, the no-op "engine floor" resource and its sibling the latency floor), key
+// ids, timing and progress.
 import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { EmulatorOptions, RequestLogEntry } from "../emulator/index.js";
 import { installedPackageRoot } from "../harness/installed-package.js";
@@ -43,7 +45,12 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; ms: n
  */
 export interface Bed {
   readonly bed: KmsTestbed;
-  stack(name: string, program: PulumiFn): Promise<Stack>;
+  /**
+   * A stack of `program`. `vehicle` (default: the bed's) picks the Pulumi.yaml: a plugin stack's
+   * names the plugin folder, so it gets a work directory of its own and the other stacks of the
+   * bed keep a Pulumi.yaml that names no plugin, as users' dynamic-provider projects do.
+   */
+  stack(name: string, program: PulumiFn, vehicle?: Vehicle): Promise<Stack>;
   dispose(): Promise<void>;
 }
 
@@ -57,12 +64,18 @@ export async function startBed(
 ): Promise<Bed> {
   const bed = await startKmsTestbed({ binDir: ctx.binDir, ...emulator });
   const envVars = { ...bed.envVars, ...providerModulePath(), ...extraEnv };
+  const workDirOf = (v: Vehicle): string => {
+    if (v === vehicle) return bed.sandbox.workDir;
+    const dir = join(bed.sandbox.workDir, v);
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  };
   return {
     bed,
-    stack: (name, program) =>
+    stack: (name, program, v = vehicle) =>
       LocalWorkspace.createOrSelectStack(
         { stackName: name, projectName: "kms-bench", program },
-        { pulumiCommand: bed.sandbox.pulumiCommand, envVars, workDir: bed.sandbox.workDir, projectSettings: projectSettingsFor("kms-bench", vehicle) },
+        { pulumiCommand: bed.sandbox.pulumiCommand, envVars, workDir: workDirOf(v), projectSettings: projectSettingsFor("kms-bench", v) },
       ),
     dispose: () => bed.dispose(),
   };
@@ -128,6 +141,60 @@ class FloorResource extends pulumi.dynamic.Resource {
 export function floorProgram(keys: readonly string[]): PulumiFn {
   return () => {
     for (const [i, id] of keys.entries()) new FloorResource(resourceName(i), { keyId: id });
+    return Promise.resolve({});
+  };
+}
+
+/**
+ * Sequential KMS round trips of the least any provider can do, per operation, on a fresh key at
+ * the defaults: a create must read the key (its outputs exist only in KMS, and a blind enable
+ * fails on a key already rotating) before it can enable; a delete is one disable, planned from
+ * the state.
+ */
+export const MIN_ROUND_TRIPS = { create: 2, delete: 1 } as const;
+
+// The latency floor: the no-op floor's sibling whose create and delete wait, in the
+// dynamic-provider process, for MIN_ROUND_TRIPS × the KMS latency. It is what the engine costs
+// plus the KMS waiting that no provider can avoid, with nothing of a provider's own work (no HTTP,
+// no signing, no parsing), so a KeyRotation's ratio to it is the provider's share alone. As
+// self-contained as the no-op floor: the wait is a number captured by value when the engine
+// serializes the provider, and `delete` exists because a delete waits too.
+const latencyFloorProviders = new Map<number, pulumi.dynamic.ResourceProvider<FloorInputs, FloorInputs>>();
+
+function latencyFloorProvider(roundTripMs: number): pulumi.dynamic.ResourceProvider<FloorInputs, FloorInputs> {
+  let provider = latencyFloorProviders.get(roundTripMs);
+  if (provider) return provider;
+  const createMs = MIN_ROUND_TRIPS.create * roundTripMs;
+  const deleteMs = MIN_ROUND_TRIPS.delete * roundTripMs;
+  provider = {
+    create(inputs) {
+      return new Promise((done) => {
+        setTimeout(() => {
+          done({ id: inputs.keyId, outs: inputs });
+        }, createMs);
+      });
+    },
+    delete() {
+      return new Promise((done) => {
+        setTimeout(done, deleteMs);
+      });
+    },
+  };
+  // One instance per latency, shared by every resource, as a real provider is.
+  latencyFloorProviders.set(roundTripMs, provider);
+  return provider;
+}
+
+class LatencyFloorResource extends pulumi.dynamic.Resource {
+  constructor(name: string, inputs: FloorInputs, roundTripMs: number) {
+    super(latencyFloorProvider(roundTripMs), name, { ...inputs }, {}, "bench", "LatencyFloor");
+  }
+}
+
+/** The same N resources as floorProgram, each waiting as the fewest sequential KMS calls would at `roundTripMs` per call. */
+export function latencyFloorProgram(keys: readonly string[], roundTripMs: number): PulumiFn {
+  return () => {
+    for (const [i, id] of keys.entries()) new LatencyFloorResource(resourceName(i), { keyId: id }, roundTripMs);
     return Promise.resolve({});
   };
 }

@@ -103,7 +103,7 @@ function timeToFirstLine(command: string, args: readonly string[]): Promise<numb
  * Polls /proc for processes whose executable is `executable`: proof that the CLI ran the
  * standalone plugin (a Node-script plugin's processes run `node`), and their peak RSS.
  */
-class ExecutableSampler {
+export class ExecutableSampler {
   private readonly peaks = new Map<number, number>();
   private timer: NodeJS.Timeout | undefined;
 
@@ -238,51 +238,76 @@ async function upTime(
   }
 }
 
-export async function measurePluginVehicle(ctx: BenchContext, apiKeys: number, n: number, repetitions: number): Promise<PluginFigure> {
-  const dir = mkdtempSync(join(tmpdir(), "kms-bench-standalone-"));
-  try {
-    const built = await standalonePlugin(ctx, dir);
-    return await withStandaloneInPluginFolder(built.executable, async ({ plugin, script }) => {
-      if (!existsSync(script)) throw new Error(`no Node-script plugin at ${script}`);
-      const sampler = new ExecutableSampler(plugin);
-      const apiCalls = await measureApiCalls(ctx, apiKeys, "plugin");
-      let stateBytes = { plugin: 0, pluginProvider: 0 };
-      const up: UpTimes[] = [];
-      // On through all three kinds of run, so its polling costs them alike.
-      sampler.start();
-      for (const latencyMs of [0, 50]) {
-        const times: Record<"floor" | Vehicle, number[]> = { floor: [], dynamic: [], plugin: [] };
-        for (let r = 0; r < repetitions; r++) {
-          // Interleaved, so that load from other work on the machine falls on all three alike.
-          for (const what of ["floor", "dynamic", "plugin"] as const) {
-            progress(ctx, `plugin: up of ${n} at ${latencyMs} ms (${what === "plugin" ? "standalone plugin" : what}) ${r + 1}/${repetitions}`);
-            const { ms, state } = await upTime(ctx, what, n, latencyMs);
-            times[what].push(ms);
-            if (state) stateBytes = { plugin: state.bytes, pluginProvider: state.provider };
-          }
-        }
-        up.push({
-          n,
-          latencyMs,
-          repetitions,
-          floorMs: round(median(times.floor), 0),
-          dynamicMs: round(median(times.dynamic), 0),
-          pluginMs: round(median(times.plugin), 0),
-        });
-      }
-      const pluginProcesses = sampler.stop();
-      if (pluginProcesses.processes === 0) throw new Error(`the CLI never ran ${plugin}: the plugin figures would not be the standalone plugin's`);
-      return {
-        vehicle: "standalone" as const,
-        apiCalls,
-        up,
-        stateBytesPerResource: stateBytes,
-        ...(await measureStartUp(ctx, plugin, script)),
-        archive: built.archive,
-        pluginProcesses,
-      };
-    });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+// The release archive, built once per run from the installed copy of dist/: figure 6 and the
+// engine-overhead figure both run the standalone plugin, and building it takes 10 to 20 s.
+let built: { dir: string; result: Promise<{ executable: string; archive: PluginArchiveSize }> } | undefined;
+
+function standaloneOnce(ctx: BenchContext): Promise<{ executable: string; archive: PluginArchiveSize }> {
+  if (!built) {
+    const dir = mkdtempSync(join(tmpdir(), "kms-bench-standalone-"));
+    built = { dir, result: standalonePlugin(ctx, dir) };
   }
+  return built.result;
+}
+
+/** Removes the archive built for this run (run.ts calls it at the end). */
+export function disposeStandalonePlugin(): void {
+  if (built) rmSync(built.dir, { recursive: true, force: true });
+  built = undefined;
+}
+
+/**
+ * Runs `fn` while the plugin stacks of this run (`bed.stack(name, program, "plugin")`) run the
+ * standalone executable of the release archive, as users get it; `fn` receives its path (what a
+ * plugin process's /proc/<pid>/exe points to) and the Node-script plugin's, put aside meanwhile.
+ */
+export async function withStandalonePlugin<T>(
+  ctx: BenchContext,
+  fn: (paths: { plugin: string; script: string; archive: PluginArchiveSize }) => Promise<T>,
+): Promise<T> {
+  const { executable, archive } = await standaloneOnce(ctx);
+  return withStandaloneInPluginFolder(executable, (paths) => fn({ ...paths, archive }));
+}
+
+export async function measurePluginVehicle(ctx: BenchContext, apiKeys: number, n: number, repetitions: number): Promise<PluginFigure> {
+  return withStandalonePlugin(ctx, async ({ plugin, script, archive }) => {
+    if (!existsSync(script)) throw new Error(`no Node-script plugin at ${script}`);
+    const sampler = new ExecutableSampler(plugin);
+    const apiCalls = await measureApiCalls(ctx, apiKeys, "plugin");
+    let stateBytes = { plugin: 0, pluginProvider: 0 };
+    const up: UpTimes[] = [];
+    // On through all three kinds of run, so its polling costs them alike.
+    sampler.start();
+    for (const latencyMs of [0, 50]) {
+      const times: Record<"floor" | Vehicle, number[]> = { floor: [], dynamic: [], plugin: [] };
+      for (let r = 0; r < repetitions; r++) {
+        // Interleaved, so that load from other work on the machine falls on all three alike.
+        for (const what of ["floor", "dynamic", "plugin"] as const) {
+          progress(ctx, `plugin: up of ${n} at ${latencyMs} ms (${what === "plugin" ? "standalone plugin" : what}) ${r + 1}/${repetitions}`);
+          const { ms, state } = await upTime(ctx, what, n, latencyMs);
+          times[what].push(ms);
+          if (state) stateBytes = { plugin: state.bytes, pluginProvider: state.provider };
+        }
+      }
+      up.push({
+        n,
+        latencyMs,
+        repetitions,
+        floorMs: round(median(times.floor), 0),
+        dynamicMs: round(median(times.dynamic), 0),
+        pluginMs: round(median(times.plugin), 0),
+      });
+    }
+    const pluginProcesses = sampler.stop();
+    if (pluginProcesses.processes === 0) throw new Error(`the CLI never ran ${plugin}: the plugin figures would not be the standalone plugin's`);
+    return {
+      vehicle: "standalone" as const,
+      apiCalls,
+      up,
+      stateBytesPerResource: stateBytes,
+      ...(await measureStartUp(ctx, plugin, script)),
+      archive,
+      pluginProcesses,
+    };
+  });
 }

@@ -10,10 +10,10 @@ import { installedPackageRoot } from "../harness/installed-package.js";
 import { ensurePulumiCli } from "../harness/pulumi-cli.js";
 import { measureApiCalls } from "./api-calls.js";
 import { progress, round, type BenchContext } from "./common.js";
-import { measureCell, warmUp, type Cell, type CellPlan } from "./engine-overhead.js";
+import { describeVariant, measureCell, warmUp, type Cell, type CellPlan } from "./engine-overhead.js";
 import type { RssPeak } from "./memory.js";
 import { judge, renderTables, type BenchReport, type MachineInfo, type MemoryRow } from "./report.js";
-import { measurePluginVehicle } from "./plugin-vehicle.js";
+import { disposeStandalonePlugin, measurePluginVehicle, withStandalonePlugin } from "./plugin-vehicle.js";
 import { measureThrottled } from "./throttled.js";
 import { measureDiscovery } from "./discovery.js";
 import { measureAccountDiscovery } from "./account-discovery.js";
@@ -25,8 +25,14 @@ interface Settings {
   /** N → repetitions of each engine-overhead cell. */
   engineNs: readonly { n: number; repetitions: number }[];
   latenciesMs: readonly number[];
-  /** The N the up-ratio targets are judged at (the issue's N = 100; the largest N in quick mode). */
+  /** The N the no-op floor's up-ratio target and figure 3 are judged at (N = 100). */
   targetN: number;
+  /** The Ns where both vehicles are judged against the latency floor (N = 100 and 500). */
+  latencyTargetNs: readonly number[];
+  /** Run the diagnostic cells (checkpoints skipped, wider parallelism); full mode only, for time. */
+  diagnostics: boolean;
+  /** N of figure 6's `up` runs. */
+  pluginN: number;
   throttledKeys: number;
   throttledRate: number;
   /** Population sizes of figure 7 and repetitions per cell. */
@@ -41,13 +47,16 @@ const FULL: Settings = {
   mode: "full",
   apiKeys: 20,
   engineNs: [
-    { n: 10, repetitions: 5 },
-    // The targets are judged at N = 100: more repetitions where the verdict is made.
+    { n: 10, repetitions: 3 },
+    // The targets are judged at N = 100 and 500: more repetitions where the verdicts are made.
     { n: 100, repetitions: 5 },
-    { n: 500, repetitions: 2 },
+    { n: 500, repetitions: 3 },
   ],
   latenciesMs: [0, 50],
   targetN: 100,
+  latencyTargetNs: [100, 500],
+  diagnostics: true,
+  pluginN: 100,
   throttledKeys: 500,
   throttledRate: 20,
   discoveryKeys: [2000, 10000],
@@ -59,12 +68,13 @@ const FULL: Settings = {
 const QUICK: Settings = {
   mode: "quick",
   apiKeys: 5,
-  engineNs: [
-    { n: 10, repetitions: 3 },
-    { n: 50, repetitions: 2 },
-  ],
+  // The judged N only, without diagnostics: engine and throttled in about 4 minutes on 2 cores.
+  engineNs: [{ n: 100, repetitions: 2 }],
   latenciesMs: [0, 50],
-  targetN: 50,
+  targetN: 100,
+  latencyTargetNs: [100],
+  diagnostics: false,
+  pluginN: 50,
   throttledKeys: 100,
   throttledRate: 20,
   discoveryKeys: [2000, 10000],
@@ -77,6 +87,71 @@ const QUICK: Settings = {
 /** Engine parallelism and client concurrency of the latency diagnostic. */
 const DIAGNOSTIC_PARALLEL = 32;
 
+/**
+ * The cells of figure 2, in the order they run: per N, each latency (with latency, the latency
+ * floor and the plugin run beside the no-op floor and the dynamic provider), then the diagnostics.
+ */
+function enginePlans(settings: Settings, pluginExecutable: string): CellPlan[] {
+  const plans: CellPlan[] = [];
+  for (const { n, repetitions } of settings.engineNs) {
+    for (const latencyMs of settings.latenciesMs) {
+      const plan: CellPlan = { n, latencyMs, variant: { kind: "default" }, repetitions };
+      if (latencyMs > 0) plan.pluginExecutable = pluginExecutable;
+      if (n === settings.targetN && latencyMs === 0) plan.measureState = true;
+      plans.push(plan);
+    }
+    if (!settings.diagnostics) continue;
+    if (n === settings.targetN) {
+      // Is the KMS wait at the CLI's default parallelism what separates the vehicles from the
+      // no-op floor? The latency cell again with more in flight (both floors and the dynamic
+      // provider), right after it so that all see the same load from other work on the machine.
+      plans.push({ n, latencyMs: Math.max(...settings.latenciesMs), variant: { kind: "parallel", parallel: DIAGNOSTIC_PARALLEL }, repetitions });
+    }
+    // Does state size explain the gap? The same N with the per-step state writes off.
+    plans.push({ n, latencyMs: 0, variant: { kind: "checkpoints-skipped" }, repetitions: Math.min(repetitions, 2) });
+  }
+  return plans;
+}
+
+/**
+ * How long figure 2 will take, for progress lines: a model of one `up` or `destroy` (seconds:
+ * the CLI's start, then per resource; fitted on an idle 2-core machine, CLI 3.277) scaled, once
+ * cells have run, by how much slower or faster this run has been than the model.
+ */
+class DurationEstimate {
+  private readonly modelled: number[];
+  private measured = 0;
+  private modelledDone = 0;
+
+  constructor(plans: readonly CellPlan[]) {
+    this.modelled = plans.map((p) => {
+      const programs = 2 + (p.latencyMs > 0 ? 1 : 0) + (p.pluginExecutable === undefined ? 0 : 1);
+      const perRun = 1.3 + 0.026 * p.n + (p.latencyMs > 0 ? 0.004 * p.n : 0);
+      // Two updates (up, destroy) per program and repetition, plus the emulator and the stacks.
+      return 3 + programs * 2 * p.repetitions * perRun;
+    });
+  }
+
+  private get pace(): number {
+    return this.modelledDone === 0 ? 1 : this.measured / this.modelledDone;
+  }
+
+  cellSeconds(index: number): number {
+    return (this.modelled[index] ?? 0) * this.pace;
+  }
+
+  /** Seconds left, cell `index` included. */
+  remainingSeconds(index: number): number {
+    return this.modelled.slice(index).reduce((a, b) => a + b, 0) * this.pace;
+  }
+
+  record(index: number, seconds: number): void {
+    this.measured += seconds;
+    this.modelledDone += this.modelled[index] ?? 0;
+  }
+}
+
+// "big" (stacks of 2,000 rotations, bench/big-stacks.ts) joins this list when it is wired in.
 const FIGURES = ["api", "engine", "throttled", "plugin", "discovery", "account"] as const;
 type Figure = (typeof FIGURES)[number];
 
@@ -95,8 +170,8 @@ function parseArgs(argv: readonly string[]): { settings: Settings; only: Readonl
     } else if (arg === "--help" || arg === "-h") {
       process.stdout.write(
         "usage: tsx bench/run.ts [--quick] [--only api,engine,throttled,plugin,discovery,account]\n" +
-          "  --quick  N = 10 and 50, 5 keys per group for API calls, 100 throttled keys, 20 projects × 200 keys (a few minutes)\n" +
-          "  default  N = 10, 100 and 500, 20 keys per group, 500 throttled keys, 20 projects × 500 keys (the issue's figures)\n",
+          "  --quick  engine overhead at N = 100 only, 5 keys per group for API calls, 100 throttled keys, 20 projects × 200 keys (a few minutes)\n" +
+          "  default  N = 10, 100 and 500 with diagnostics, 20 keys per group, 500 throttled keys, 20 projects × 500 keys (the issue's figures)\n",
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${arg ?? ""} (try --help)`);
@@ -161,6 +236,8 @@ async function main(): Promise<number> {
   // Snapshot the build `npm run bench` just made, before anything else on the machine rebuilds it:
   // every program and dynamic-provider process of this run loads this copy (see common.ts).
   const installed = installedPackageRoot();
+  // The standalone plugin's archive (figures 2 and 6) lives in a temporary folder until the end.
+  process.once("exit", disposeStandalonePlugin);
   progress(ctx, `provider: installed copy of dist/ at ${installed}`);
 
   const report: BenchReport = {
@@ -195,51 +272,47 @@ async function main(): Promise<number> {
 
   if (only.has("plugin")) {
     await figure("plugin", async () => {
-      report.plugin = await measurePluginVehicle(ctx, settings.apiKeys, settings.targetN, settings.mode === "full" ? 3 : 2);
+      report.plugin = await measurePluginVehicle(ctx, settings.apiKeys, settings.pluginN, settings.mode === "full" ? 3 : 2);
     });
   }
 
   if (only.has("engine")) {
-    await figure("engine overhead", async () => {
-      await warmUp(ctx);
-      const cells: Cell[] = [];
-      const diagnostics: Cell[] = [];
-      for (const { n, repetitions } of settings.engineNs) {
-        for (const latencyMs of settings.latenciesMs) {
-          const plan: CellPlan = { n, latencyMs, variant: { kind: "default" }, repetitions };
-          if (n === settings.targetN && latencyMs === 0) plan.measureState = true;
+    await figure("engine overhead", () =>
+      // The plugin KeyRotation runs beside the dynamic one in every cell with KMS latency, as
+      // users get it: the standalone executable of the release archive.
+      withStandalonePlugin(ctx, async ({ plugin }) => {
+        await warmUp(ctx, plugin);
+        const plans = enginePlans(settings, plugin);
+        const estimate = new DurationEstimate(plans);
+        progress(ctx, `engine: ${plans.length} cells, about ${estimate.remainingSeconds(0).toFixed(0)} s at an idle 2-core machine's pace`);
+        const cells: Cell[] = [];
+        const diagnostics: Cell[] = [];
+        for (const [i, plan] of plans.entries()) {
+          progress(
+            ctx,
+            `engine: cell ${i + 1}/${plans.length} (N=${plan.n}, ${plan.latencyMs} ms, ${describeVariant(plan.variant)}, ${plan.repetitions} repetitions): ` +
+              `about ${estimate.cellSeconds(i).toFixed(0)} s, ${estimate.remainingSeconds(i).toFixed(0)} s left in this figure`,
+          );
+          const start = performance.now();
           const { cell, state } = await measureCell(ctx, plan);
-          cells.push(cell);
+          estimate.record(i, (performance.now() - start) / 1000);
+          (plan.variant.kind === "default" ? cells : diagnostics).push(cell);
           if (state) report.stateSize = state;
         }
-        if (n === settings.targetN) {
-          // Does latency explain the gap? At the CLI's default parallelism only a few creates wait
-          // on KMS at once; the 50 ms target cell again with more in flight, right after it so that
-          // both see the same load from other work on the machine.
-          const { cell: wider } = await measureCell(ctx, {
-            n,
-            latencyMs: Math.max(...settings.latenciesMs),
-            variant: { kind: "parallel", parallel: DIAGNOSTIC_PARALLEL },
-            repetitions,
-          });
-          diagnostics.push(wider);
-        }
-        // Does state size explain the gap? The same N with the per-step state writes off.
-        const { cell: skipped } = await measureCell(ctx, {
-          n,
-          latencyMs: 0,
-          variant: { kind: "checkpoints-skipped" },
-          repetitions: Math.min(repetitions, 2),
-        });
-        diagnostics.push(skipped);
-      }
-      report.engineOverhead = { targetN: settings.targetN, cells, diagnostics };
-      report.memory = memoryRows(cells);
-    });
+        report.engineOverhead = { targetN: settings.targetN, latencyTargetNs: settings.latencyTargetNs, cells, diagnostics };
+        report.memory = memoryRows(cells);
+      }),
+    );
   }
 
   if (only.has("throttled")) {
     await figure("throttled", async () => {
+      const needed = 3 * settings.throttledKeys;
+      progress(
+        ctx,
+        `throttled: ${settings.throttledKeys} keys, ${needed} requests at ${settings.throttledRate}/s: ` +
+          `at least ${(needed / settings.throttledRate).toFixed(0)} s for up and destroy`,
+      );
       const result = await measureThrottled(ctx, settings.throttledKeys, settings.throttledRate);
       report.throttled = result;
       // A resource that does not converge under throttling is a failure, not a slow figure.

@@ -17,6 +17,13 @@ export interface ThrottledPhase {
   unconverged: number;
   /** 0 when the update succeeded; else the unconverged keys (at least 1). */
   failedResources: number;
+  /**
+   * Where the wall time went, in milliseconds, from the emulator's request log: before the first
+   * KMS request (CLI start, program, provider start-up), between the first and the last request
+   * arriving (the provider against the rate limit), and after the last (the engine finishing).
+   * Absent when no request arrived.
+   */
+  timeline?: { beforeFirstMs: number; requestSpanMs: number; afterLastMs: number };
   error?: string;
 }
 
@@ -48,6 +55,7 @@ async function phase(
   progress(ctx, `throttled: ${what} of ${keys.length} keys at ${rate} req/s (bound ${(requestsNeeded / rate).toFixed(1)} s)`);
   await bed.bed.admin.clearRequests();
   let error: string | undefined;
+  const startedAt = Date.now();
   const { ms } = await timed(async () => {
     try {
       const result = what === "up" ? await stack.up() : await stack.destroy();
@@ -56,7 +64,12 @@ async function phase(
       error = (e instanceof Error ? e.message : String(e)).slice(0, 2000);
     }
   });
-  const calls = countCalls(await bed.bed.admin.requests());
+  const endedAt = Date.now();
+  const log = await bed.bed.admin.requests();
+  const calls = countCalls(log);
+  const arrivals = log.map((e) => Date.parse(e.at)).filter((t) => !Number.isNaN(t));
+  const first = Math.min(...arrivals);
+  const last = Math.max(...arrivals);
   const wantEnabled = what === "up";
   const ids = new Set(keys);
   const unconverged = (await bed.bed.admin.listKeys()).filter((k) => ids.has(k.keyId) && k.rotationEnabled !== wantEnabled).length;
@@ -72,12 +85,19 @@ async function phase(
     calls,
     unconverged,
     failedResources,
+    ...(arrivals.length === 0
+      ? {}
+      : { timeline: { beforeFirstMs: Math.max(0, first - startedAt), requestSpanMs: last - first, afterLastMs: Math.max(0, endedAt - last) } }),
     ...(error === undefined ? {} : { error }),
   };
   progress(
     ctx,
     `throttled: ${what} took ${(ms / 1000).toFixed(1)} s (${result.ratio}× the bound), ${calls.total} requests, ` +
-      `${calls.throttled} answered 429, ${unconverged} keys unconverged`,
+      `${calls.throttled} answered 429, ${unconverged} keys unconverged` +
+      (result.timeline === undefined
+        ? ""
+        : `; ${(result.timeline.beforeFirstMs / 1000).toFixed(1)} s before the first request, ` +
+          `${(result.timeline.requestSpanMs / 1000).toFixed(1)} s from first to last, ${(result.timeline.afterLastMs / 1000).toFixed(1)} s after the last`),
   );
   return result;
 }

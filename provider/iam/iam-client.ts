@@ -4,14 +4,12 @@
 // fails, retries and logs exactly as a KMS call does; only the advice speaks of IAM.
 import type { Dispatcher } from "undici";
 import { createRedactor, secretsOf, type KmsClientConfig, type Redactor } from "../config/kms-config.js";
-import { CallRunner } from "../kms/call-runner.js";
+import { runnerForEndpoint, type CallRunner } from "../kms/call-runner.js";
 import { KmsApiError } from "../kms/kms-api-error.js";
 import type { KmsClientOptions } from "../kms/kms-client.js";
 import { LocalErrorCode } from "../kms/kms-error-codes.js";
 import { interpretResponse } from "../kms/kms-response.js";
-import { gateForOrigin } from "../transport/concurrency.js";
 import { sendHttpRequest } from "../transport/http-request.js";
-import { DEFAULT_BACKOFF } from "../transport/retry-policy.js";
 import { buildListProjectsRequest } from "./iam-request.js";
 import { iamSchemas, type IamProject } from "./iam-schemas.js";
 
@@ -25,11 +23,6 @@ export interface IamClientConfig extends Pick<KmsClientConfig, "credentials" | "
 
 /** The same hooks as the KMS client's (a MockAgent, a fake clock, a logger). */
 export type IamClientOptions = Pick<KmsClientOptions, "dispatcher" | "logger" | "random" | "sleep" | "now" | "backoff" | "deadline">;
-
-const defaultSleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => {
-    setTimeout(resolve, ms);
-  });
 
 /** What the user should do about a failed projects call, in IAM's terms rather than KMS's. */
 export function iamAdvice(code: string, status: number, iamEndpoint: string): string {
@@ -72,20 +65,7 @@ export class IamClient {
     this.config = config;
     this.dispatcher = options.dispatcher;
     this.redactor = createRedactor(secretsOf(config));
-    this.runner = new CallRunner({
-      maxRetries: config.maxRetries,
-      requestTimeoutMs: config.requestTimeoutMs,
-      deadlineMs: config.deadlineMs,
-      endpoint: config.iamEndpoint,
-      gate: gateForOrigin(new URL(config.iamEndpoint).origin, config.maxConcurrency),
-      redact: this.redactor,
-      ...(options.logger ? { logger: options.logger } : {}),
-      random: options.random ?? Math.random,
-      sleep: options.sleep ?? defaultSleep,
-      now: options.now ?? (() => new Date()),
-      backoff: options.backoff ?? DEFAULT_BACKOFF,
-      ...(options.deadline ? { deadline: options.deadline } : {}),
-    });
+    this.runner = runnerForEndpoint(config.iamEndpoint, config, this.redactor, options);
   }
 
   /** Every project the credentials may use (IAM `GET /v3/auth/projects`), in IAM's order. */

@@ -3,9 +3,10 @@
 // shared 429 backoff, the "already in that state" rule, and one log line per attempt. It knows
 // nothing of what an operation sends or returns: the client hands it `send` and `interpret`.
 import type { Redactor } from "../config/kms-config.js";
-import type { OriginGate } from "../transport/concurrency.js";
+import { gateForOrigin, type OriginGate } from "../transport/concurrency.js";
 import { TransportError, type HttpResponse } from "../transport/http-request.js";
 import {
+  DEFAULT_BACKOFF,
   isRetryableOutcome,
   parseRetryAfterMs,
   retryDelayMs,
@@ -22,6 +23,50 @@ import {
   type OperationDeadline,
 } from "./kms-response.js";
 import { IAM_OPERATIONS, type ApiOperation } from "./kms-rules.js";
+
+/** The hooks a client hands its runner (tests: a fake clock and sleep, a fixed random). */
+export interface RunnerHooks {
+  logger?: KmsLogger;
+  /** Uniform in [0, 1), for backoff jitter. */
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => Date;
+  /** Backoff ceilings; default 500 ms doubling up to 20 s. */
+  backoff?: BackoffOptions;
+  /** A deadline over every call of the client (e.g. a resource's `customTimeouts`). */
+  deadline?: OperationDeadline;
+}
+
+const defaultSleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => {
+    setTimeout(resolve, ms);
+  });
+
+/**
+ * The runner of a client talking to `endpoint` with these limits: every client of the process
+ * (KMS, IAM) shares the per-origin concurrency budget and retries, waits and logs the same way.
+ */
+export function runnerForEndpoint(
+  endpoint: string,
+  limits: { maxRetries: number; requestTimeoutMs: number; deadlineMs: number; maxConcurrency: number },
+  redact: Redactor,
+  hooks: RunnerHooks,
+): CallRunner {
+  return new CallRunner({
+    maxRetries: limits.maxRetries,
+    requestTimeoutMs: limits.requestTimeoutMs,
+    deadlineMs: limits.deadlineMs,
+    endpoint,
+    gate: gateForOrigin(new URL(endpoint).origin, limits.maxConcurrency),
+    redact,
+    ...(hooks.logger ? { logger: hooks.logger } : {}),
+    random: hooks.random ?? Math.random,
+    sleep: hooks.sleep ?? defaultSleep,
+    now: hooks.now ?? (() => new Date()),
+    backoff: hooks.backoff ?? DEFAULT_BACKOFF,
+    ...(hooks.deadline ? { deadline: hooks.deadline } : {}),
+  });
+}
 
 /** Receives one line per attempt; lines never contain credentials. */
 export interface KmsLogger {

@@ -6,14 +6,12 @@ import { randomUUID } from "node:crypto";
 import type { Dispatcher } from "undici";
 import type { z } from "zod";
 import { createRedactor, normalizeEndpoint, secretsOf, type KmsClientConfig, type Redactor } from "../config/kms-config.js";
-import { gateForOrigin } from "../transport/concurrency.js";
 import { sendHttpRequest } from "../transport/http-request.js";
-import { DEFAULT_BACKOFF, type BackoffOptions } from "../transport/retry-policy.js";
-import { CallRunner, type KmsLogger } from "./call-runner.js";
+import { runnerForEndpoint, type CallRunner, type RunnerHooks } from "./call-runner.js";
 import { oneLine } from "./kms-api-error.js";
 import { KmsErrorCode } from "./kms-error-codes.js";
 import { buildKmsRequest } from "./kms-request.js";
-import { interpretResponse, invalidArgument, type OperationDeadline } from "./kms-response.js";
+import { interpretResponse, invalidArgument } from "./kms-response.js";
 import {
   isValidKeyId,
   isValidRotationInterval,
@@ -48,23 +46,12 @@ export interface TaggedKeysRequest {
 }
 export type { ListKeysRequest } from "./list-keys-request.js";
 
-export interface KmsClientOptions {
+/** The runner's hooks (call-runner.ts), plus what only the KMS client uses. */
+export interface KmsClientOptions extends RunnerHooks {
   /** undici dispatcher (a MockAgent in tests); default: the process-wide keep-alive pool. */
   dispatcher?: Dispatcher;
-  logger?: KmsLogger;
-  /** Uniform in [0, 1), for backoff jitter. */
-  random?: () => number;
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => Date;
   /** Request serial numbers (`sequence`); default: random UUIDs. */
   newSequence?: () => string;
-  /** Backoff ceilings; default 500 ms doubling up to 20 s. */
-  backoff?: BackoffOptions;
-  /**
-   * A deadline for everything this client does (e.g. a resource's `customTimeouts`), on top of
-   * each call's own `deadlineMs`: no attempt starts and no request runs past it.
-   */
-  deadline?: OperationDeadline;
 }
 
 /**
@@ -75,11 +62,6 @@ const ALREADY_IN_STATE: Partial<Record<KmsOperation, string>> = {
   "enable-key-rotation": KmsErrorCode.RotationAlreadyEnabled,
   "disable-key-rotation": KmsErrorCode.RotationNotEnabled,
 };
-
-const defaultSleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => {
-    setTimeout(resolve, ms);
-  });
 
 /** Typed KMS operations for one endpoint, project and set of credentials. */
 export class KmsClient {
@@ -95,20 +77,7 @@ export class KmsClient {
     this.dispatcher = options.dispatcher;
     this.newSequence = options.newSequence ?? randomUUID;
     this.redactor = createRedactor(secretsOf(config));
-    this.runner = new CallRunner({
-      maxRetries: this.config.maxRetries,
-      requestTimeoutMs: this.config.requestTimeoutMs,
-      deadlineMs: this.config.deadlineMs,
-      endpoint: this.config.endpoint,
-      gate: gateForOrigin(new URL(this.config.endpoint).origin, config.maxConcurrency),
-      redact: this.redactor,
-      ...(options.logger ? { logger: options.logger } : {}),
-      random: options.random ?? Math.random,
-      sleep: options.sleep ?? defaultSleep,
-      now: options.now ?? (() => new Date()),
-      backoff: options.backoff ?? DEFAULT_BACKOFF,
-      ...(options.deadline ? { deadline: options.deadline } : {}),
-    });
+    this.runner = runnerForEndpoint(this.config.endpoint, this.config, this.redactor, options);
   }
 
   /** Whether rotation is on, its interval, when it last rotated and how often. */

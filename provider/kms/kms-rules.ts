@@ -85,6 +85,7 @@ export const MAX_TAG_KEY_LENGTH = 36;
 /** A tag value is 0 to 43 characters. */
 export const MAX_TAG_VALUE_LENGTH = 43;
 /** Characters neither a tag key nor a tag value may hold: ASCII 0-31 and `* < > \ =`. */
+// eslint-disable-next-line no-control-regex -- the control characters are exactly what KMS refuses
 export const TAG_FORBIDDEN_CHARACTERS = /[\u0000-\u001f*<>\\=]/;
 /** The largest page list-kms-by-tags (resource_instances/action) answers. */
 export const MAX_TAG_FILTER_LIMIT = 1000;

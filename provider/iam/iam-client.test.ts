@@ -89,7 +89,7 @@ describe("IamClient.listProjects", () => {
     t.reply(200, { projects: [] });
     await expect(t.client.listProjects()).resolves.toEqual([]);
     expect(t.calls()).toHaveLength(2);
-    expect(t.logs[0]).toMatch(/^kms list-auth-projects status=503 APIG.0202 attempt=1\/3 .*retrying/);
+    expect(t.logs[0]).toMatch(/^iam list-auth-projects status=503 APIG.0202 attempt=1\/3 .*retrying/);
   });
 
   it("refuses an answer without a projects list rather than reading it as no projects", async () => {

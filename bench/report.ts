@@ -341,6 +341,7 @@ function throttledTable(result: ThrottledResult): string {
       seconds(p.boundMs),
       seconds(p.ms),
       `${round(p.ratio, 2)}×`,
+      p.floorMs === undefined ? "—" : seconds(p.floorMs),
       String(p.calls.total),
       String(p.calls.throttled),
       p.timeline === undefined ? "—" : seconds(p.timeline.beforeFirstMs),
@@ -352,7 +353,7 @@ function throttledTable(result: ThrottledResult): string {
     ];
   });
   return table(
-    ["phase", "keys", "rate", "requests needed", "bound s", "wall s", "ratio", "requests sent", "429s", "before 1st request s", "1st to last request s (÷ bound)", "after last s", "failed", "target", "result"],
+    ["phase", "keys", "rate", "requests needed", "bound s", "wall s", "ratio", "no-op floor s", "requests sent", "429s", "before 1st request s", "1st to last request s (÷ bound)", "after last s", "failed", "target", "result"],
     rows,
   );
 }
@@ -461,6 +462,12 @@ export function judge(report: BenchReport): void {
         notes.push(
           `Throttled: up took ${seconds(up.ms)} s for a bound of ${seconds(up.boundMs)} s, ${up.failedResources} failed resources, ` +
             `${up.calls.throttled} answers 429 out of ${up.calls.total} requests.` +
+            (up.timeline === undefined
+              ? ""
+              : ` ${seconds(up.timeline.beforeFirstMs)} s passed before the first KMS request (CLI, program and provider start-up), ` +
+                `${seconds(up.timeline.requestSpanMs)} s from the first to the last (${round(up.timeline.requestSpanMs / up.boundMs, 2)}× the bound), ` +
+                `${seconds(up.timeline.afterLastMs)} s after the last.`) +
+            (up.floorMs === undefined ? "" : ` The same up of as many no-op floor resources took ${seconds(up.floorMs)} s just before.`) +
             (up.error === undefined ? "" : ` Error: ${up.error.split("\n")[0] ?? ""}`),
         );
       }

@@ -105,7 +105,12 @@ function enginePlans(settings: Settings, pluginExecutable: string): CellPlan[] {
       // Is the KMS wait at the CLI's default parallelism what separates the vehicles from the
       // no-op floor? The latency cell again with more in flight (both floors and the dynamic
       // provider), right after it so that all see the same load from other work on the machine.
-      plans.push({ n, latencyMs: Math.max(...settings.latenciesMs), variant: { kind: "parallel", parallel: DIAGNOSTIC_PARALLEL }, repetitions });
+      plans.push({
+        n,
+        latencyMs: Math.max(...settings.latenciesMs),
+        variant: { kind: "parallel", parallel: DIAGNOSTIC_PARALLEL },
+        repetitions: Math.min(repetitions, 3),
+      });
     }
     // Does state size explain the gap? The same N with the per-step state writes off.
     plans.push({ n, latencyMs: 0, variant: { kind: "checkpoints-skipped" }, repetitions: Math.min(repetitions, 2) });
@@ -126,7 +131,8 @@ class DurationEstimate {
   constructor(plans: readonly CellPlan[]) {
     this.modelled = plans.map((p) => {
       const programs = 2 + (p.latencyMs > 0 ? 1 : 0) + (p.pluginExecutable === undefined ? 0 : 1);
-      const perRun = 1.3 + 0.026 * p.n + (p.latencyMs > 0 ? 0.004 * p.n : 0);
+      // The file backend rewrites the whole state after every step: quadratic in N.
+      const perRun = 1 + 0.015 * p.n + 0.00002 * p.n * p.n + (p.latencyMs > 0 ? 0.004 * p.n : 0);
       // Two updates (up, destroy) per program and repetition, plus the emulator and the stacks.
       return 3 + programs * 2 * p.repetitions * perRun;
     });

@@ -2,7 +2,19 @@
 // rest 429 APIG.0308 with Retry-After, as the API gateway does. The bound is the time the gateway
 // needs to admit the minimum number of requests; everything above it is backoff and engine time.
 import type { Stack } from "@pulumi/pulumi/automation";
-import { countCalls, keyIds, progress, rotationProgram, round, startBed, timed, type BenchContext, type CallCounts } from "./common.js";
+import {
+  assertSucceeded,
+  countCalls,
+  floorProgram,
+  keyIds,
+  progress,
+  rotationProgram,
+  round,
+  startBed,
+  timed,
+  type BenchContext,
+  type CallCounts,
+} from "./common.js";
 
 export interface ThrottledPhase {
   phase: "up" | "destroy";
@@ -24,6 +36,12 @@ export interface ThrottledPhase {
    * Absent when no request arrived.
    */
   timeline?: { beforeFirstMs: number; requestSpanMs: number; afterLastMs: number };
+  /**
+   * The same update of N no-op floor resources in the same sandbox just before (no KMS request,
+   * so the gateway's budget is untouched): what the engine alone takes on this machine at this
+   * moment. When it comes near the bound, the engine, not the rate limit, sets the pace.
+   */
+  floorMs?: number;
   error?: string;
 }
 
@@ -46,12 +64,17 @@ export const THROTTLED_PROVIDER_ENV: Readonly<Record<string, string>> = {};
 async function phase(
   ctx: BenchContext,
   stack: Stack,
+  floor: Stack,
   what: "up" | "destroy",
   requestsNeeded: number,
   rate: number,
   bed: Awaited<ReturnType<typeof startBed>>,
   keys: readonly string[],
 ): Promise<ThrottledPhase> {
+  const floorRun = await timed(async () => {
+    assertSucceeded(`throttled floor ${what}`, what === "up" ? await floor.up() : await floor.destroy());
+  });
+  progress(ctx, `throttled: ${what} of ${keys.length} no-op floor resources took ${(floorRun.ms / 1000).toFixed(1)} s`);
   progress(ctx, `throttled: ${what} of ${keys.length} keys at ${rate} req/s (bound ${(requestsNeeded / rate).toFixed(1)} s)`);
   await bed.bed.admin.clearRequests();
   let error: string | undefined;
@@ -85,6 +108,7 @@ async function phase(
     calls,
     unconverged,
     failedResources,
+    floorMs: round(floorRun.ms, 0),
     ...(arrivals.length === 0
       ? {}
       : { timeline: { beforeFirstMs: Math.max(0, first - startedAt), requestSpanMs: last - first, afterLastMs: Math.max(0, endedAt - last) } }),
@@ -112,9 +136,10 @@ export async function measureThrottled(
   const bed = await startBed(ctx, { rateLimit: rate, seed: { keys: keys.map((keyId) => ({ keyId })) } }, providerEnv);
   try {
     const stack = await bed.stack("throttled", rotationProgram(() => keys.map((keyId) => ({ keyId }))));
-    const phases = [await phase(ctx, stack, "up", 2 * n, rate, bed, keys)];
+    const floor = await bed.stack("throttled-floor", floorProgram(keys));
+    const phases = [await phase(ctx, stack, floor, "up", 2 * n, rate, bed, keys)];
     // Tear down even after a failed up, so the destroy is measured on whatever was created.
-    phases.push(await phase(ctx, stack, "destroy", n, rate, bed, keys));
+    phases.push(await phase(ctx, stack, floor, "destroy", n, rate, bed, keys));
     return { keys: n, ratePerSecond: rate, providerEnv, phases };
   } finally {
     await bed.dispose();

@@ -6,6 +6,7 @@ import { stackIdentity } from "../provider/resources/key-rotation/claim.js";
 import { resolveClaimKeys } from "../provider/config/kms-config.js";
 import { declaredProperties } from "./declared-properties.js";
 import { claimKey } from "./key-claims.js";
+import { pauseStackTraces, withStackTrace } from "./promise-debug-stacks.js";
 import type { KeyRotationArgs, KeyRotationOutputs } from "./key-rotation-types.js";
 
 export type { KeyRotationArgs, KeyRotationOutputs } from "./key-rotation-types.js";
@@ -39,24 +40,29 @@ export class KeyRotation extends pulumi.dynamic.Resource {
     const adopt = importId === undefined ? args.adopt : adoptingImport(name, importId, args.keyId);
     // A lookup (`get`) manages nothing, so it claims no key.
     const keyId = rest.id === undefined ? claimKey(name, args.keyId) : args.keyId;
-    super(
-      keyRotationProvider(),
-      name,
-      {
-        ...declaredProperties(keyRotationSpec, args, true),
-        keyId,
-        adopt,
-        // The engine tells a dynamic provider neither of these options nor whether it previews.
-        [FORWARDED.timeouts]: timeoutsInput(rest.customTimeouts),
-        [FORWARDED.replaceOnChanges]: forwardReplaceOnChanges(rest.replaceOnChanges),
-        [FORWARDED.preview]: pulumi.runtime.isDryRun() ? true : undefined,
-        [FORWARDED.urn]: process.env[DEBUG_ENV] ? pulumi.createUrn(name, RESOURCE_TYPE, rest.parent) : undefined,
-        [FORWARDED.stack]: claimsOn() ? stackIdentity(pulumi.getProject(), pulumi.getStack()) : undefined,
-      },
-      rest,
-      "huaweicloud-kms",
-      "KeyRotation",
-    );
+    const props = {
+      ...declaredProperties(keyRotationSpec, args, true),
+      keyId,
+      adopt,
+      // The engine tells a dynamic provider neither of these options nor whether it previews.
+      [FORWARDED.timeouts]: timeoutsInput(rest.customTimeouts),
+      [FORWARDED.replaceOnChanges]: forwardReplaceOnChanges(rest.replaceOnChanges),
+      [FORWARDED.preview]: pulumi.runtime.isDryRun() ? true : undefined,
+      [FORWARDED.urn]: process.env[DEBUG_ENV] ? pulumi.createUrn(name, RESOURCE_TYPE, rest.parent) : undefined,
+      [FORWARDED.stack]: claimsOn() ? stackIdentity(pulumi.getProject(), pulumi.getStack()) : undefined,
+    };
+    const provider = keyRotationProvider();
+    // The SDK's debug stack traces on this resource's property promises cost more than the rest
+    // of its registration (see promise-debug-stacks.ts).
+    const resumeStackTraces = pauseStackTraces();
+    try {
+      super(provider, name, props, rest, "huaweicloud-kms", "KeyRotation");
+    } catch (e) {
+      resumeStackTraces();
+      throw withStackTrace(e);
+    } finally {
+      resumeStackTraces();
+    }
   }
 
   /** Looks up the live rotation of an existing key without managing it (one read per run). */

@@ -2,15 +2,10 @@
 // every KeyRotation hands Pulumi, which stores a captured module as one `require(...)` line. It
 // loads the runtime (zod, undici, the client) only when the engine calls it, inside the
 // dynamic-provider process, so the user's program never pays for loading it.
-/* eslint-disable @typescript-eslint/no-require-imports -- the runtime is loaded on first call, not at import */
 import type * as pulumi from "@pulumi/pulumi";
-import type * as Runtime from "./runtime.js";
+import { loadRuntime as rt } from "./runtime-loader.js";
 
 type Props = Record<string, unknown>;
-
-function rt(): typeof Runtime {
-  return require("./runtime.js") as typeof Runtime;
-}
 
 export const configure = (req: pulumi.dynamic.ConfigureRequest): Promise<void> => rt().configure(req);
 export const check = (olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> => rt().check(olds, news);

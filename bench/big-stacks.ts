@@ -434,7 +434,8 @@ export function bigStacksTargets(result: BigStacksResult): TargetVerdict[] {
   return targets;
 }
 
-export function renderBigStacks(result: BigStacksResult): string {
+/** The tables; `withTargets: false` leaves the targets to the report's own list. */
+export function renderBigStacks(result: BigStacksResult, withTargets = true): string {
   const parts: string[] = [];
   const timeRows: string[][] = [];
   const memoryRows: string[][] = [];
@@ -502,7 +503,7 @@ export function renderBigStacks(result: BigStacksResult): string {
         markdown(["program", ...OPERATIONS], shareRows),
     );
   }
-  const targets = bigStacksTargets(result);
+  const targets = withTargets ? bigStacksTargets(result) : [];
   if (targets.length > 0) {
     const passed = targets.filter((t) => t.pass).length;
     parts.push(

@@ -4,6 +4,7 @@
 import type { PluginFigure } from "./plugin-vehicle.js";
 import { atMinimum, type DiscoveryFigure } from "./discovery.js";
 import { accountAtMinimum, type AccountDiscoveryFigure } from "./account-discovery.js";
+import { bigStacksTargets, renderBigStacks, type BigStacksResult } from "./big-stacks.js";
 import type { ApiCallsResult } from "./api-calls.js";
 import { MIN_ROUND_TRIPS, median, round } from "./common.js";
 import { describeVariant, type Cell, type Repetition, type RunSample, type VehicleVsLatencyFloor } from "./engine-overhead.js";
@@ -64,6 +65,7 @@ export interface BenchReport {
   plugin?: PluginFigure;
   discovery?: DiscoveryFigure;
   accountDiscovery?: AccountDiscoveryFigure;
+  bigStacks?: BigStacksResult;
   targets: TargetVerdict[];
   notes: string[];
   errors: string[];
@@ -497,6 +499,7 @@ export function judge(report: BenchReport): void {
     }
   }
   judgeAccountDiscovery(report);
+  if (report.bigStacks) targets.push(...bigStacksTargets(report.bigStacks));
 }
 
 /** Figure 2's targets: the dynamic provider against the no-op floor at 0 ms, both vehicles against the latency floor. */
@@ -679,6 +682,12 @@ export function renderTables(report: BenchReport): string {
         "of one run per project. The emulator serves every region from one address, so the 10 requests in flight per endpoint are shared by all " +
         "projects here (in the cloud each region has its own): the row with 40 in flight shows four regions' budgets. Calls from the emulator's request log.\n\n" +
         accountDiscoveryTable(report.accountDiscovery),
+    );
+  }
+  if (report.bigStacks) {
+    parts.push(
+      `### 9. Stacks of ${report.bigStacks.n} rotations, through each vehicle, against ${report.bigStacks.n} floor resources\n\n` +
+        renderBigStacks(report.bigStacks, false),
     );
   }
   if (report.targets.length > 0) {

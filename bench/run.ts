@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import { installedPackageRoot } from "../harness/installed-package.js";
 import { ensurePulumiCli } from "../harness/pulumi-cli.js";
 import { measureApiCalls } from "./api-calls.js";
+import { BIG_STACK_N, measureBigStacks } from "./big-stacks.js";
 import { progress, round, type BenchContext } from "./common.js";
 import { describeVariant, measureCell, warmUp, type Cell, type CellPlan } from "./engine-overhead.js";
 import type { RssPeak } from "./memory.js";
@@ -157,8 +158,7 @@ class DurationEstimate {
   }
 }
 
-// "big" (stacks of 2,000 rotations, bench/big-stacks.ts) joins this list when it is wired in.
-const FIGURES = ["api", "engine", "throttled", "plugin", "discovery", "account"] as const;
+const FIGURES = ["api", "engine", "throttled", "plugin", "discovery", "account", "big"] as const;
 type Figure = (typeof FIGURES)[number];
 
 function parseArgs(argv: readonly string[]): { settings: Settings; only: ReadonlySet<Figure> } {
@@ -339,6 +339,20 @@ async function main(): Promise<number> {
   if (only.has("account")) {
     await figure("account discovery", async () => {
       report.accountDiscovery = await measureAccountDiscovery(ctx, settings.accountKeysPerProject, settings.latenciesMs, settings.accountRepetitions);
+    });
+  }
+
+  if (only.has("big")) {
+    await figure("big stacks", async () => {
+      // CLI defaults rewrite the whole state after each step of up and destroy: at N = 2,000 that
+      // is most of an hour on 2 cores. Quick mode judges preview and refresh at CLI defaults and
+      // times up and destroy with the per-step writes skipped.
+      report.bigStacks = await measureBigStacks(
+        ctx,
+        BIG_STACK_N,
+        ["dynamic", "plugin"],
+        settings.mode === "quick" ? ["writes-skipped"] : ["default", "checkpoints-skipped"],
+      );
     });
   }
 

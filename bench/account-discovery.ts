@@ -12,13 +12,11 @@
 // (four projects at a time, the default).
 import { createHash } from "node:crypto";
 import { DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY, emulatorAdmin, startEmulator, type SeedFile } from "../emulator/index.js";
-import { keyPopulation, POPULATION_MAX_INTERVAL_DAYS } from "../harness/key-population.js";
-import { runCommand, type CommandResult } from "../harness/run-command.js";
+import { keyPopulation } from "../harness/key-population.js";
 import type { AccountReport } from "../provider/discovery/account-report.js";
 import { DEFAULT_LIST_PAGE_SIZE, MAX_TAG_FILTER_LIMIT } from "../provider/kms/kms-rules.js";
 import { median, progress, round, type BenchContext } from "./common.js";
-import { commandPath, countOperations, withClaims } from "./discovery.js";
-import { vmHwmBytes } from "./memory.js";
+import { countOperations, timedDiscover, withClaims } from "./discovery.js";
 
 /** The account's projects: 16 regions across the three clouds, and 4 sub-projects. */
 export const ACCOUNT_PROJECT_NAMES = [
@@ -115,26 +113,6 @@ function callsOf(log: readonly { operation: string }[]): AccountCalls {
 
 const total = (c: AccountCalls): number => c.iam + c.listKeys + c.statusReads + c.ownerListings + c.other;
 
-async function timedCommand(args: readonly string[], env: Record<string, string>): Promise<CommandResult & { ms: number; peak: number }> {
-  let peak = 0;
-  let poll: NodeJS.Timeout | undefined;
-  const start = performance.now();
-  try {
-    const result = await runCommand(process.execPath, [commandPath(), "discover", "--json", "--quiet", "--max-interval", String(POPULATION_MAX_INTERVAL_DAYS), ...args], {
-      env,
-      baseEnv: { PATH: process.env.PATH ?? "" },
-      onSpawn: (child) => {
-        poll = setInterval(() => {
-          if (child.pid !== undefined) peak = Math.max(peak, vmHwmBytes(child.pid) ?? 0);
-        }, 20);
-      },
-    });
-    return { ...result, ms: performance.now() - start, peak };
-  } finally {
-    clearInterval(poll);
-  }
-}
-
 /** Figure 8 at each latency, with the wide row at the highest. */
 export async function measureAccountDiscovery(
   ctx: BenchContext,
@@ -178,14 +156,14 @@ export async function measureAccountDiscovery(
       for (let r = 0; r < repetitions; r++) {
         // The one project first, then the account, back to back, so both see the same machine.
         await admin.clearRequests();
-        const one = await timedCommand([], oneEnv);
+        const one = await timedDiscover(oneEnv);
         if (one.code !== 0 && one.code !== 1) throw new Error(`discover (one project) exited ${String(one.code)}: ${one.stderr.trim().split("\n").slice(-3).join(" ")}`);
         const oneCalls = callsOf(await admin.requests());
         if (total(oneCalls) > total(oneMade)) oneMade = oneCalls;
         oneMs.push(one.ms);
 
         await admin.clearRequests();
-        const account = await timedCommand(["--all-projects", ...(maxConcurrency === null ? [] : ["--max-concurrency", String(maxConcurrency)])], accountEnv);
+        const account = await timedDiscover(accountEnv, ["--all-projects", ...(maxConcurrency === null ? [] : ["--max-concurrency", String(maxConcurrency)])]);
         if (account.code !== 0 && account.code !== 1) throw new Error(`discover --all-projects exited ${String(account.code)}: ${account.stderr.trim().split("\n").slice(-3).join(" ")}`);
         const calls = callsOf(await admin.requests());
         if (total(calls) > total(made)) made = calls;

@@ -57,13 +57,13 @@ export function commandPath(): string {
   return join(installedPackageDir(), "dist", "provider", "adapters", "cli", "main.js");
 }
 
-/** Runs the command; wall time spawn to exit, peak RSS polled from /proc, and what it printed. */
-async function timedDiscover(env: Record<string, string>): Promise<CommandResult & { ms: number; peak: number }> {
+/** Runs `discover --json` (plus `args`); wall time spawn to exit, peak RSS polled from /proc, and what it printed. */
+export async function timedDiscover(env: Record<string, string>, args: readonly string[] = []): Promise<CommandResult & { ms: number; peak: number }> {
   let peak = 0;
   let poll: NodeJS.Timeout | undefined;
   const start = performance.now();
   try {
-    const result = await runCommand(process.execPath, [commandPath(), "discover", "--json", "--quiet", "--max-interval", String(POPULATION_MAX_INTERVAL_DAYS)], {
+    const result = await runCommand(process.execPath, [commandPath(), "discover", "--json", "--quiet", "--max-interval", String(POPULATION_MAX_INTERVAL_DAYS), ...args], {
       env,
       baseEnv: { PATH: process.env.PATH ?? "" },
       onSpawn: (child) => {

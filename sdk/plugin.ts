@@ -10,6 +10,7 @@ import { declaredProperties } from "./declared-properties.js";
 import { claimKey } from "./key-claims.js";
 import type { KeyRotationArgs, KeyRotationOutputs } from "./key-rotation-types.js";
 import { pluginOptions } from "./plugin-options.js";
+import { pauseStackTraces, withStackTrace } from "./promise-debug-stacks.js";
 
 export type { KeyRotationArgs, KeyRotationOutputs } from "./key-rotation-types.js";
 export { getKeyRotation, getKeyRotationOutput, listKeys, listKeysOutput } from "./plugin-functions.js";
@@ -21,7 +22,19 @@ export class KeyRotation extends pulumi.CustomResource {
   constructor(name: string, args: Omit<KeyRotationArgs, "adopt">, opts?: pulumi.CustomResourceOptions) {
     // A lookup (`get`) manages nothing, so it claims no key.
     const keyId = opts?.id === undefined ? claimKey(name, args.keyId) : args.keyId;
-    super(keyRotationSpec.token, name, { ...declaredProperties(keyRotationSpec, args, false), keyId }, pluginOptions(opts));
+    const props = { ...declaredProperties(keyRotationSpec, args, false), keyId };
+    const options = pluginOptions(opts);
+    // The SDK's debug stack traces on this resource's property promises cost more than the rest
+    // of its registration (see promise-debug-stacks.ts).
+    const resumeStackTraces = pauseStackTraces();
+    try {
+      super(keyRotationSpec.token, name, props, options);
+    } catch (e) {
+      resumeStackTraces();
+      throw withStackTrace(e);
+    } finally {
+      resumeStackTraces();
+    }
   }
 
   /** Looks up the live rotation of an existing key without managing it. */

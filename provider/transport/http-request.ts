@@ -84,11 +84,14 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
 /** Sends the request; throws {@link TransportError} when no HTTP response could be read. */
 export async function sendHttpRequest(req: HttpRequest): Promise<HttpResponse> {
   const controller = new AbortController();
-  const timeout = new TransportError("timeout", "TIMEOUT", `no response within ${req.timeoutMs} ms`, {
-    mayHaveLanded: mayHaveLanded({ kind: "timeout" }),
-  });
+  // Made only when the timer fires: an error (and its stack trace) per request would cost every
+  // request for the few that time out.
+  const timedOut = (): TransportError =>
+    new TransportError("timeout", "TIMEOUT", `no response within ${req.timeoutMs} ms`, {
+      mayHaveLanded: mayHaveLanded({ kind: "timeout" }),
+    });
   const timer = setTimeout(() => {
-    controller.abort(timeout);
+    controller.abort(timedOut());
   }, req.timeoutMs);
   try {
     const res = await request(req.url, {
@@ -104,7 +107,7 @@ export async function sendHttpRequest(req: HttpRequest): Promise<HttpResponse> {
     await new Promise<void>((resolve) => setImmediate(resolve));
     return { status: res.statusCode, headers: flattenHeaders(res.headers), body };
   } catch (err) {
-    if (controller.signal.aborted) throw timeout;
+    if (controller.signal.aborted) throw TransportError.isInstance(controller.signal.reason) ? controller.signal.reason : timedOut();
     if (TransportError.isInstance(err)) throw err;
     const code = errorCode(err) ?? "UNKNOWN";
     const detail = err instanceof Error ? err.message : String(err);

@@ -29,7 +29,7 @@ import {
   type Vehicle,
 } from "./common.js";
 import { FLOOR_TYPE, KEY_ROTATION_TYPE } from "./engine-overhead.js";
-import { vmHwmBytes } from "./memory.js";
+import { cpuMsOf, readText, vmHwmBytes } from "./memory.js";
 import type { TargetVerdict } from "./report.js";
 import { measureStateSize, type StateSize } from "./state-size.js";
 
@@ -130,15 +130,6 @@ export interface BigStacksResult {
 
 // --- Processes -------------------------------------------------------------------------------
 
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    // Ended meanwhile, or another user's: not ours either way.
-    return undefined;
-  }
-}
-
 type Role = "cli" | "provider" | "languageHost";
 
 /** What a process of the sandbox is, from its executable and command line. */
@@ -156,17 +147,6 @@ function roleOf(pid: number): Role | undefined {
   if (/[/\\]cmd[/\\]dynamic-provider([/\\]index\.js)?$/.test(script)) return "provider";
   if (/[/\\]dist[/\\]provider[/\\]adapters[/\\]plugin[/\\]main\.js$/.test(script)) return "provider";
   return undefined;
-}
-
-const SC_CLK_TCK = 100;
-
-function cpuMs(pid: number): number | undefined {
-  const stat = readText(`/proc/${pid}/stat`);
-  if (stat === undefined) return undefined;
-  // Fields after "pid (comm) ": utime and stime are fields 14 and 15 (proc(5)).
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const ticks = Number(fields[14 - 3]) + Number(fields[15 - 3]);
-  return Number.isFinite(ticks) ? (ticks * 1000) / SC_CLK_TCK : undefined;
 }
 
 /**
@@ -232,7 +212,7 @@ class SandboxSampler {
       const role = roleOf(pid);
       if (role === undefined) continue;
       const rss = vmHwmBytes(pid);
-      const cpu = cpuMs(pid);
+      const cpu = cpuMsOf(pid, "own");
       const seen = this.peaks.get(pid);
       this.peaks.set(pid, { role, rss: Math.max(rss ?? 0, seen?.rss ?? 0), cpu: Math.max(cpu ?? 0, seen?.cpu ?? 0) });
     }

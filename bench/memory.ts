@@ -19,7 +19,8 @@ export interface RssPeak {
   supported: boolean;
 }
 
-function readText(path: string): string | undefined {
+/** A /proc file's text, or undefined when the process ended meanwhile (or is not readable). */
+export function readText(path: string): string | undefined {
   try {
     return readFileSync(path, "utf8");
   } catch {
@@ -59,7 +60,8 @@ function clockTicks(): number {
 }
 
 /** utime + stime (fields 14, 15) or cutime + cstime (16, 17), in milliseconds. */
-function cpuMsOf(pid: number | "self", which: "own" | "children"): number | undefined {
+/** CPU milliseconds of a process (`own`) or of the children it reaped, from /proc's stat. */
+export function cpuMsOf(pid: number | "self", which: "own" | "children"): number | undefined {
   const fields = statFields(pid);
   if (!fields) return undefined;
   const [a, b] = which === "own" ? [fields[14 - 3], fields[15 - 3]] : [fields[16 - 3], fields[17 - 3]];

@@ -2,6 +2,7 @@
 // flags may come as strings, optional texts as null or "", and fields IAM adds later are ignored.
 // Built on first use, like the KMS schemas, so no zod instance lives at module load.
 import { z } from "zod";
+import { looseFields } from "../kms/kms-schemas.js";
 
 /** One project the credentials may use. */
 export interface IamProject {
@@ -17,19 +18,7 @@ export interface IamProject {
 }
 
 function buildSchemas() {
-  const looseBoolean = z.union([
-    z.boolean(),
-    z
-      .string()
-      .trim()
-      .toLowerCase()
-      .pipe(z.enum(["true", "false"]))
-      .transform((v) => v === "true"),
-  ]);
-  const optionalText = z
-    .string()
-    .nullish()
-    .transform((v) => (v === null || v === undefined || v === "" ? undefined : v));
+  const { looseBoolean, optionalText } = looseFields();
   const project = z
     .object({
       id: z.string().trim().min(1),

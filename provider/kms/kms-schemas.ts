@@ -42,7 +42,11 @@ export function isReadableTimestamp(value: number | string | null | undefined): 
   return text === "" || /^0+(\.0*)?$/.test(text) || normalizeTimestamp(value) !== undefined;
 }
 
-function buildSchemas() {
+/**
+ * Field types that accept what the services send in the wild: booleans as "true"/"false", and
+ * optional texts as null or "" (read as absent). Shared by every answer this package parses.
+ */
+export function looseFields() {
   const looseBoolean = z.union([
     z.boolean(),
     z
@@ -52,6 +56,15 @@ function buildSchemas() {
       .pipe(z.enum(["true", "false"]))
       .transform((v) => v === "true"),
   ]);
+  const optionalText = z
+    .string()
+    .nullish()
+    .transform((v) => (v === null || v === undefined || v === "" ? undefined : v));
+  return { looseBoolean, optionalText };
+}
+
+function buildSchemas() {
+  const { looseBoolean, optionalText } = looseFields();
 
   const looseCount = z.union([
     z.number().int().nonnegative(),
@@ -75,10 +88,6 @@ function buildSchemas() {
 
   // Codes and flags come as strings in the docs and sometimes as numbers in examples.
   const looseCode = z.union([z.string(), z.number()]).transform((v) => String(v).trim());
-  const optionalText = z
-    .string()
-    .nullish()
-    .transform((v) => (v === null || v === undefined || v === "" ? undefined : v));
   const looseFlag = z
     .union([z.string(), z.number(), z.boolean()])
     .nullish()

@@ -20,11 +20,17 @@ export interface CallScope {
   urn?: string;
 }
 
+/** Writes one debug line, under the resource `urn` when known. */
+export type DebugLineWriter = (urn: string | undefined, message: string) => void;
+
 export interface KmsSessionOptions {
   /** Where settings come from (read on the first call, again after {@link KmsSession.reset}). */
   sources: () => KmsConfigSources;
-  /** One line per KMS call, or undefined when debug lines are off. */
-  debugLine?: (urn: string | undefined, message: string) => void;
+  /**
+   * Where one line per KMS call goes, or undefined while debug lines are off. Asked once per
+   * client: with lines off the client builds none, which a refresh of thousands of keys notices.
+   */
+  debugLines?: () => DebugLineWriter | undefined;
 }
 
 export class KmsSession {
@@ -82,11 +88,12 @@ export class KmsSession {
   }
 
   private clientOptions(urn: string | undefined): KmsClientOptions {
-    const line = this.options.debugLine;
+    const line = this.options.debugLines?.();
+    if (line === undefined) return {};
     return {
       logger: {
         debug: (message) => {
-          line?.(urn, message);
+          line(urn, message);
         },
       },
     };

@@ -23,7 +23,9 @@ export interface AkSkCredentials {
 
 /** Formats a date as `YYYYMMDDTHHMMSSZ`, the `X-Sdk-Date` form. */
 export function formatSdkDate(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  // From `YYYY-MM-DDTHH:MM:SS.sssZ`.
+  const iso = date.toISOString();
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
 }
 
 /** Parses `YYYYMMDDTHHMMSSZ`; undefined when malformed. */
@@ -40,7 +42,11 @@ function escape(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
+// A path of unreserved characters (every KMS path but a tag key's) is its own canonical form.
+const UNRESERVED_PATH = /^[A-Za-z0-9\-._~/]*$/;
+
 function canonicalUri(path: string): string {
+  if (UNRESERVED_PATH.test(path)) return path.endsWith("/") ? path : `${path}/`;
   const segments = path.split("/").map((segment) => escape(decodeURIComponentSafe(segment)));
   const uri = segments.join("/");
   // Signing always sees a trailing slash, whether or not the request path has one.
@@ -79,9 +85,8 @@ export function signedHeaderNames(headers: Readonly<Record<string, string>>): st
 }
 
 /** The canonical request string (exposed so tests and the emulator can explain mismatches). */
-export function canonicalRequest(req: SignableRequest): string {
+export function canonicalRequest(req: SignableRequest, names: readonly string[] = signedHeaderNames(req.headers)): string {
   const lower = new Map(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), v.trim()]));
-  const names = signedHeaderNames(req.headers);
   const headerBlock = names.map((n) => `${n}:${lower.get(n) ?? ""}\n`).join("");
   return [
     req.method.toUpperCase(),
@@ -100,15 +105,16 @@ function sdkDateOf(req: SignableRequest): string {
 }
 
 /** Hex HMAC-SHA256 signature of the request. */
-export function computeSignature(req: SignableRequest, secretKey: string): string {
-  const stringToSign = `${SIGNING_ALGORITHM}\n${sdkDateOf(req)}\n${sha256Hex(canonicalRequest(req))}`;
+export function computeSignature(req: SignableRequest, secretKey: string, names: readonly string[] = signedHeaderNames(req.headers)): string {
+  const stringToSign = `${SIGNING_ALGORITHM}\n${sdkDateOf(req)}\n${sha256Hex(canonicalRequest(req, names))}`;
   return createHmac("sha256", secretKey).update(stringToSign).digest("hex");
 }
 
 /** The `Authorization` header value for the request. */
 export function authorizationHeader(req: SignableRequest, creds: AkSkCredentials): string {
-  const signature = computeSignature(req, creds.secretKey);
-  return `${SIGNING_ALGORITHM} Access=${creds.accessKey}, SignedHeaders=${signedHeaderNames(req.headers).join(";")}, Signature=${signature}`;
+  const names = signedHeaderNames(req.headers);
+  const signature = computeSignature(req, creds.secretKey, names);
+  return `${SIGNING_ALGORITHM} Access=${creds.accessKey}, SignedHeaders=${names.join(";")}, Signature=${signature}`;
 }
 
 /** The parts of an `Authorization` header; undefined when it is not an SDK-HMAC-SHA256 one. */

@@ -1,6 +1,6 @@
 // Sends one HTTP request and hands back what came back. Transport only: no signing, no status
 // interpretation, no retries — those belong to the caller, which knows what the request means.
-import { Agent, request, type Dispatcher } from "undici";
+import { Agent, type Dispatcher } from "undici";
 import { errorMarker, KmsProviderError } from "../errors/kms-provider-error.js";
 import { mayHaveLanded } from "./retry-policy.js";
 
@@ -74,45 +74,88 @@ function errorCode(err: unknown): string | undefined {
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined) continue;
     out[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
   }
   return out;
 }
 
-/** Sends the request; throws {@link TransportError} when no HTTP response could be read. */
-export async function sendHttpRequest(req: HttpRequest): Promise<HttpResponse> {
-  const controller = new AbortController();
-  // Made only when the timer fires: an error (and its stack trace) per request would cost every
-  // request for the few that time out.
-  const timedOut = (): TransportError =>
-    new TransportError("timeout", "TIMEOUT", `no response within ${req.timeoutMs} ms`, {
-      mayHaveLanded: mayHaveLanded({ kind: "timeout" }),
-    });
-  const timer = setTimeout(() => {
-    controller.abort(timedOut());
-  }, req.timeoutMs);
-  try {
-    const res = await request(req.url, {
-      method: req.method,
-      headers: { ...req.headers },
-      body: req.body,
-      dispatcher: req.dispatcher ?? sharedDispatcher(),
-      signal: controller.signal,
-    });
-    const body = await res.body.text();
-    // undici marks the connection idle a tick after the body ends; without this yield a caller's
-    // next request, sent at once, finds it busy and opens a second socket.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    return { status: res.statusCode, headers: flattenHeaders(res.headers), body };
-  } catch (err) {
-    if (controller.signal.aborted) throw TransportError.isInstance(controller.signal.reason) ? controller.signal.reason : timedOut();
-    if (TransportError.isInstance(err)) throw err;
-    const code = errorCode(err) ?? "UNKNOWN";
-    const detail = err instanceof Error ? err.message : String(err);
-    throw new TransportError("network", code, `${code}: ${detail}`, { mayHaveLanded: mayHaveLanded({ kind: "network", code }), cause: err });
-  } finally {
-    clearTimeout(timer);
-  }
+function networkError(err: unknown): TransportError {
+  const code = errorCode(err) ?? "UNKNOWN";
+  const detail = err instanceof Error ? err.message : String(err);
+  return new TransportError("network", code, `${code}: ${detail}`, { mayHaveLanded: mayHaveLanded({ kind: "network", code }), cause: err });
+}
+
+/**
+ * Sends the request; throws {@link TransportError} when no HTTP response could be read.
+ *
+ * Through undici's dispatch interface rather than `request`: the answer is a few hundred bytes
+ * read whole, so the stream body, the AbortSignal and their listeners that `request` sets up
+ * for every call are pure cost, and a refresh of thousands of keys pays it once per key.
+ */
+export function sendHttpRequest(req: HttpRequest): Promise<HttpResponse> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    let controller: Dispatcher.DispatchController | undefined;
+    let status = 0;
+    let headers: Record<string, string> = {};
+    const chunks: Buffer[] = [];
+    const fail = (err: TransportError): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(err);
+    };
+    const timer = setTimeout(() => {
+      // Made only when the timer fires: an error (and its stack trace) per request would cost
+      // every request for the few that time out.
+      const err = new TransportError("timeout", "TIMEOUT", `no response within ${req.timeoutMs} ms`, {
+        mayHaveLanded: mayHaveLanded({ kind: "timeout" }),
+      });
+      fail(err);
+      // A request still queued for a connection is aborted as soon as it starts.
+      controller?.abort(err);
+    }, req.timeoutMs);
+    const { url } = req;
+    try {
+      (req.dispatcher ?? sharedDispatcher()).dispatch(
+        { origin: url.origin, path: `${url.pathname}${url.search}`, method: req.method, headers: req.headers, body: req.body ?? null },
+        {
+          onRequestStart(c) {
+            controller = c;
+            if (settled) c.abort(new Error("timed out before it was sent"));
+          },
+          onResponseStart(_c, statusCode, responseHeaders) {
+            status = statusCode;
+            headers = flattenHeaders(responseHeaders);
+          },
+          onResponseData(_c, chunk) {
+            chunks.push(chunk);
+          },
+          onResponseEnd() {
+            if (settled) return;
+            const body = Buffer.concat(chunks).toString("utf8");
+            // undici frees the connection in an immediate it queues after this callback returns;
+            // answering before it runs would send a caller's next request, made at once, to a
+            // second socket. An immediate queued from an immediate runs after it.
+            setImmediate(() => {
+              setImmediate(() => {
+                if (settled) return;
+                settled = true;
+                clearTimeout(timer);
+                resolve({ status, headers, body });
+              });
+            });
+          },
+          onResponseError(_c, err) {
+            fail(TransportError.isInstance(err) ? err : networkError(err));
+          },
+        },
+      );
+    } catch (err) {
+      fail(networkError(err));
+    }
+  });
 }

@@ -34,9 +34,7 @@ let stackConfig: ((key: string) => string | undefined) | undefined;
 const session = new KmsSession({
   sources: () => ({ stackConfig, env: process.env }),
   // Per-call lines are opt-in: the engine shows them in the update's output.
-  debugLine: (urn, message) => {
-    if (process.env[DEBUG_ENV]) debugLine(urn, message);
-  },
+  debugLines: () => (process.env[DEBUG_ENV] ? debugLine : undefined),
 });
 const rotations = new KeyRotationHandler(session);
 

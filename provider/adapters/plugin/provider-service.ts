@@ -48,9 +48,7 @@ export function providerService(pb: PulumiGrpc, options: PluginOptions): Untyped
   let failedCall = false;
   const session = new KmsSession({
     sources: () => ({ explicit: explicitSettings(settings), env: options.env }),
-    debugLine: (urn, message) => {
-      if (options.env[DEBUG_ENV]) debugLine(urn, message);
-    },
+    debugLines: () => (options.env[DEBUG_ENV] ? debugLine : undefined),
   });
   const rotations = new KeyRotationHandler(session);
   const functions = new FunctionHandler(session);

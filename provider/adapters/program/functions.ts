@@ -22,9 +22,12 @@ type Args = Readonly<Record<string, unknown>>;
 function newHandler(): FunctionHandler {
   const session = new KmsSession({
     sources: () => ({ stackConfig: (key) => pulumi.runtime.getConfig(key), env: process.env }),
-    debugLine: (_urn, message) => {
-      if (process.env[DEBUG_ENV]) void pulumi.log.info(message);
-    },
+    debugLines: () =>
+      process.env[DEBUG_ENV]
+        ? (_urn, message) => {
+            void pulumi.log.info(message);
+          }
+        : undefined,
   });
   return new FunctionHandler(session);
 }

@@ -102,7 +102,10 @@ export class FaultInjector {
    * Rules that fire use up one of their `times`.
    */
   decide(operation: string, keyId: string | undefined, target: FaultTarget = {}): FaultDecision {
+    // Most emulators run without faults: every API request then asks, and nothing needs scanning or retiring.
+    if (this.rules.length === 0) return { delayMs: 0 };
     const decision: FaultDecision = { delayMs: 0 };
+    let consumed = false;
     for (const rule of this.rules) {
       if (rule.operation !== undefined && rule.operation !== operation) continue;
       if (rule.keyId !== undefined && rule.keyId !== keyId) continue;
@@ -111,13 +114,15 @@ export class FaultInjector {
       if (rule.kind !== "latency" && decision.action) continue;
       if (rule.probability !== undefined && !(this.random() < rule.probability)) continue;
       this.consume(rule);
+      consumed = true;
       if (rule.kind === "latency") {
         decision.delayMs += rule.ms + Math.floor(this.random() * (rule.jitterMs ?? 0));
       } else {
         decision.action = rule;
       }
     }
-    this.rules = this.rules.filter((r) => r.remaining === undefined || r.remaining > 0);
+    // Only a rule that fired can have used up its last `times`.
+    if (consumed) this.rules = this.rules.filter((r) => r.remaining === undefined || r.remaining > 0);
     return decision;
   }
 

@@ -36,16 +36,15 @@ export interface HandlerOptions {
   looseTypes: boolean;
 }
 
-/** The `key_id` of a body if it has a string one; used to label logs and match faults. */
-export function peekKeyId(raw: string): string | undefined {
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    if (typeof parsed === "object" && parsed !== null && "key_id" in parsed && typeof parsed.key_id === "string") {
-      return parsed.key_id;
-    }
-  } catch {
-    // Not JSON: there is no key id to report.
+/**
+ * The `key_id` of a body, as the request log parsed it, if it has a string one; used to label logs
+ * and match faults. Taking the log's parse spares every request a second JSON.parse.
+ */
+export function keyIdOf(body: unknown): string | undefined {
+  if (typeof body === "object" && body !== null && "key_id" in body && typeof body.key_id === "string") {
+    return body.key_id;
   }
+  // Not a JSON object (text that did not parse is logged as a string): there is no key id to report.
   return undefined;
 }
 

@@ -22,7 +22,7 @@ import {
 } from "./config.js";
 import { FaultInjector, seededRandom, type FaultAction, type FaultTarget } from "./faults.js";
 import { handleIamOperation, matchIamRoute, type IamRoute } from "./iam-handlers.js";
-import { handleKmsOperation, peekKeyId, type Outcome } from "./kms-handlers.js";
+import { handleKmsOperation, keyIdOf, type Outcome } from "./kms-handlers.js";
 import { KmsState } from "./kms-state.js";
 import { ProjectRegistry } from "./projects.js";
 import { TokenBucket } from "./rate-limiter.js";
@@ -90,13 +90,19 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
       if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
     req.on("end", () => {
-      resolve(size <= MAX_BODY_BYTES ? Buffer.concat(chunks) : undefined);
+      // A KMS body arrives in one chunk, its own copy of the bytes: nothing to join.
+      resolve(size > MAX_BODY_BYTES ? undefined : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
     });
     req.on("error", reject);
   });
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+/** What authentication hashes for a request without a body (or one too large to keep). */
+const EMPTY_BODY = Buffer.alloc(0);
+/** The query of a request without one, as authentication takes it. */
+const NO_QUERY: readonly (readonly [string, string])[] = [];
+
+function send(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
   if (status === 204) {
     // No Content: no body, so no content headers either.
     res.writeHead(status, { "X-Request-Id": randomUUID(), ...headers });
@@ -104,12 +110,14 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
     return;
   }
   const text = body === undefined ? "" : JSON.stringify(body);
-  res.writeHead(status, {
+  const head: Record<string, string> = {
     "Content-Type": "application/json;charset=UTF-8",
     "Content-Length": String(Buffer.byteLength(text)),
     "X-Request-Id": randomUUID(),
-    ...headers,
-  });
+  };
+  // Extra headers (Retry-After) come last; most answers have none, and then nothing is copied.
+  if (headers !== undefined) Object.assign(head, headers);
+  res.writeHead(status, head);
   res.end(text);
 }
 
@@ -260,9 +268,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     return {
       method: req.method ?? "GET",
       path,
-      query: [...new URLSearchParams(query).entries()],
+      // KMS calls carry no query: spare them building a URLSearchParams.
+      query: query === "" ? NO_QUERY : [...new URLSearchParams(query).entries()],
       headers: req.headers,
-      body: body ?? Buffer.alloc(0),
+      body: body ?? EMPTY_BODY,
       projectId,
     };
   }
@@ -275,14 +284,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const route = relativePath === undefined ? undefined : matchKmsRoute(method, relativePath, KMS_OPERATIONS);
     // Un-prefixed paths are the default region's endpoint.
     const region = projectId === undefined ? undefined : (pathRegion ?? projects.defaultRegion);
+    // The body is parsed once, for the log; its key id is read from that parse.
+    const logged = loggableBody(raw);
     // Tag operations name their key in the path, the others in the body.
-    const keyId = route?.keyId ?? peekKeyId(raw);
+    const keyId = route?.keyId ?? keyIdOf(logged);
     const entry = log.record({
       operation: route?.operation ?? relativePath ?? path,
       ...(keyId === undefined ? {} : { keyId }),
       ...(projectId === undefined ? {} : { projectId }),
       ...(region === undefined ? {} : { region }),
-      body: loggableBody(raw),
+      body: logged,
       status: 0,
       at: new Date(now()).toISOString(),
     });

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
+import * as undici from "undici";
 import type { EmulatorOptions, RequestLogEntry } from "../emulator/index.js";
 import { installedPackageRoot } from "../harness/installed-package.js";
 import { loadPluginSdk, loadSdk, projectSettingsFor, startKmsTestbed, type KmsTestbed, type Vehicle } from "../harness/kms-testbed.js";
@@ -195,6 +196,64 @@ class LatencyFloorResource extends pulumi.dynamic.Resource {
 export function latencyFloorProgram(keys: readonly string[], roundTripMs: number): PulumiFn {
   return () => {
     for (const [i, id] of keys.entries()) new LatencyFloorResource(resourceName(i), { keyId: id }, roundTripMs);
+    return Promise.resolve({});
+  };
+}
+
+// The round-trip floor: the no-op floor's sibling whose `read` (what `refresh` calls per resource)
+// makes one HTTP exchange with the emulator before it answers, unchanged. A refresh that reads
+// every key cannot cost less than the engine plus one exchange per key, and on a machine where
+// the emulator shares the cores, that exchange (both ends' HTTP code, the kernel's loopback TCP,
+// the emulator's answer) is not free even at 0 ms. The exchange is the leanest there is: undici's
+// dispatch on keep-alive connections (the HTTP client KeyRotation uses), nothing signed, a path
+// the emulator answers at once with 404 (no authentication, no key lookup), so the floor is below
+// what any real read costs. Self-contained like the others: the emulator's origin is captured by
+// value and undici is required in the dynamic-provider process.
+const ROUND_TRIP_PATH = "/bench/round-trip-floor";
+
+function roundTripFloorProvider(endpoint: string): pulumi.dynamic.ResourceProvider<FloorInputs, FloorInputs> {
+  const origin = new URL(endpoint).origin;
+  const path = ROUND_TRIP_PATH;
+  return {
+    create(inputs) {
+      return Promise.resolve({ id: inputs.keyId, outs: inputs });
+    },
+    read(id, props) {
+      // One pool for the process, as a real provider keeps one.
+      const shared = globalThis as { roundTripFloorAgent?: undici.Agent };
+      const agent = (shared.roundTripFloorAgent ??= new undici.Agent({ keepAliveTimeout: 30_000 }));
+      return new Promise((done, fail) => {
+        agent.dispatch(
+          { origin, path, method: "GET", headers: {} },
+          {
+            // undici asks for every handler; the answer's status and body do not matter here.
+            onRequestStart() {},
+            onResponseStart() {},
+            onResponseData() {},
+            onResponseEnd() {
+              done({ id, props });
+            },
+            onResponseError(_controller, error) {
+              fail(error);
+            },
+          },
+        );
+      });
+    },
+  };
+}
+
+class RoundTripFloorResource extends pulumi.dynamic.Resource {
+  constructor(name: string, inputs: FloorInputs, provider: pulumi.dynamic.ResourceProvider<FloorInputs, FloorInputs>) {
+    super(provider, name, { ...inputs }, {}, "bench", "RoundTripFloor");
+  }
+}
+
+/** The same N resources as floorProgram, each reading with one HTTP exchange with the emulator at `endpoint`. */
+export function roundTripFloorProgram(keys: readonly string[], endpoint: string): PulumiFn {
+  const provider = roundTripFloorProvider(endpoint);
+  return () => {
+    for (const [i, id] of keys.entries()) new RoundTripFloorResource(resourceName(i), { keyId: id }, provider);
     return Promise.resolve({});
   };
 }

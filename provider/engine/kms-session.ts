@@ -70,12 +70,16 @@ export class KmsSession {
   forCall(scope: CallScope): KmsApi {
     if (this.replaced) return this.replaced;
     const config = this.settings();
-    const { timeoutMs, urn, operation } = scope;
+    const { timeoutMs, operation } = scope;
+    const line = this.options.debugLines?.();
+    // The URN only matters to debug lines: while they are off, calls without a deadline of their
+    // own share one client rather than building one each (a refresh makes thousands).
+    const urn = line === undefined ? undefined : scope.urn;
     if (timeoutMs === undefined && urn === undefined) {
-      this.shared ??= new KmsClient(config, this.clientOptions(undefined));
+      this.shared ??= new KmsClient(config, this.clientOptions(undefined, line));
       return this.shared;
     }
-    const options = this.clientOptions(urn);
+    const options = this.clientOptions(urn, line);
     if (timeoutMs !== undefined) {
       const limit = `customTimeouts.${operation} of ${describeTimeout(timeoutMs)}`;
       options.deadline = {
@@ -87,8 +91,7 @@ export class KmsSession {
     return new KmsClient(config, options);
   }
 
-  private clientOptions(urn: string | undefined): KmsClientOptions {
-    const line = this.options.debugLines?.();
+  private clientOptions(urn: string | undefined, line: DebugLineWriter | undefined): KmsClientOptions {
     if (line === undefined) return {};
     return {
       logger: {

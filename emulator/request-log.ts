@@ -1,7 +1,10 @@
 // The record of API requests that tests assert on ("was enable called exactly once?").
 // Headers are never kept: they carry credentials.
 
-/** One API request as `GET /__admin/requests` lists it. */
+/**
+ * One API request as `GET /__admin/requests` lists it. Optional fields that do not apply may be
+ * held as undefined; the listing is JSON, which leaves them out.
+ */
 export interface RequestLogEntry {
   /** The KMS or IAM operation (`iam-list-projects`, ...), or the raw path for requests that matched no operation. */
   operation: string;

@@ -288,11 +288,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const logged = loggableBody(raw);
     // Tag operations name their key in the path, the others in the body.
     const keyId = route?.keyId ?? keyIdOf(logged);
+    // Fields that do not apply stay undefined, which the admin API's JSON leaves out: every entry
+    // has one shape and no request builds throwaway objects to spread.
     const entry = log.record({
       operation: route?.operation ?? relativePath ?? path,
-      ...(keyId === undefined ? {} : { keyId }),
-      ...(projectId === undefined ? {} : { projectId }),
-      ...(region === undefined ? {} : { region }),
+      keyId,
+      projectId,
+      region,
       body: logged,
       status: 0,
       at: new Date(now()).toISOString(),

@@ -45,11 +45,13 @@ export class KeyRotation extends pulumi.dynamic.Resource {
       keyId,
       adopt,
       // The engine tells a dynamic provider neither of these options nor whether it previews.
-      [FORWARDED.timeouts]: timeoutsInput(rest.customTimeouts),
-      [FORWARDED.replaceOnChanges]: forwardReplaceOnChanges(rest.replaceOnChanges),
-      [FORWARDED.preview]: pulumi.runtime.isDryRun() ? true : undefined,
-      [FORWARDED.urn]: process.env[DEBUG_ENV] ? pulumi.createUrn(name, RESOURCE_TYPE, rest.parent) : undefined,
-      [FORWARDED.stack]: claimsOn() ? stackIdentity(pulumi.getProject(), pulumi.getStack()) : undefined,
+      ...forwarded({
+        [FORWARDED.timeouts]: timeoutsInput(rest.customTimeouts),
+        [FORWARDED.replaceOnChanges]: forwardReplaceOnChanges(rest.replaceOnChanges),
+        [FORWARDED.preview]: pulumi.runtime.isDryRun() ? true : undefined,
+        [FORWARDED.urn]: process.env[DEBUG_ENV] ? pulumi.createUrn(name, RESOURCE_TYPE, rest.parent) : undefined,
+        [FORWARDED.stack]: claimsOn() ? stackIdentity(pulumi.getProject(), pulumi.getStack()) : undefined,
+      }),
     };
     const provider = keyRotationProvider();
     // The SDK's debug stack traces on this resource's property promises cost more than the rest
@@ -74,6 +76,17 @@ export class KeyRotation extends pulumi.dynamic.Resource {
 // The outputs, typed and documented from the declaration, merge into the class.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
 export interface KeyRotation extends KeyRotationOutputs {}
+
+/**
+ * The forwarded options that are set. Each property handed to Pulumi, even an undefined one,
+ * becomes an output with its own promises, resolved and serialized at every registration: in a
+ * program of thousands of resources, options nobody set are measurable work for nothing.
+ */
+function forwarded(options: Record<string, unknown>): Record<string, unknown> {
+  const set: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) if (value !== undefined) set[key] = value;
+  return set;
+}
 
 /**
  * The forwarded `customTimeouts`; a malformed one fails the resource's registration with the

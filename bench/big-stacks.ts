@@ -450,25 +450,30 @@ export function bigStacksTargets(result: BigStacksResult): TargetVerdict[] {
     for (const operation of OPERATIONS) {
       const judged = result.variants.find((v) => atCliDefaults(v.variant, operation));
       if (!judged) continue;
-      const ratio = ratioOf(judged, vehicle, operation);
       const own = runOf(judged, vehicle, operation);
       const floor = runOf(judged, "floor", operation);
+      const ratio = ratioOf(judged, vehicle, operation);
+      // A refresh is judged against the least any refresh that reads every key costs: the no-op
+      // floor's makes no request, and the bare exchanges alone take it past the target on a
+      // machine where the emulator shares the cores. Both ratios are shown. (Results saved before
+      // the round-trip floor existed are judged against the no-op floor.)
+      const roundTrip = operation === "refresh" ? runOf(judged, ROUND_TRIP_FLOOR, operation) : undefined;
+      if (roundTrip) {
+        const physical = ratioOf(judged, vehicle, operation, ROUND_TRIP_FLOOR);
+        targets.push({
+          figure: "big stacks",
+          target: `${vehicle} refresh of ${result.n}: ≤ ${BIG_STACK_RATIO_TARGET}× the round-trip floor`,
+          measured:
+            `${round(physical, 2)}× (${seconds(own?.ms ?? 0)} s vs ${seconds(roundTrip.ms)} s); ${round(ratio, 2)}× the no-op floor ` +
+            `(${seconds(floor?.ms ?? 0)} s), which the bare exchanges alone take to ${round(ratioOf(judged, ROUND_TRIP_FLOOR, operation), 2)}×`,
+          pass: physical <= BIG_STACK_RATIO_TARGET,
+        });
+        continue;
+      }
       targets.push({
         figure: "big stacks",
         target: `${vehicle} ${operation} of ${result.n}: ≤ ${BIG_STACK_RATIO_TARGET}× the floor`,
         measured: `${round(ratio, 2)}× (${seconds(own?.ms ?? 0)} s vs ${seconds(floor?.ms ?? 0)} s)`,
-        pass: ratio <= BIG_STACK_RATIO_TARGET,
-      });
-    }
-    // The same refresh against the engine plus one bare exchange per key: the provider's own share.
-    const judged = result.variants.find((v) => atCliDefaults(v.variant, "refresh"));
-    const roundTrip = judged ? runOf(judged, ROUND_TRIP_FLOOR, "refresh") : undefined;
-    if (judged && roundTrip) {
-      const ratio = ratioOf(judged, vehicle, "refresh", ROUND_TRIP_FLOOR);
-      targets.push({
-        figure: "big stacks",
-        target: `${vehicle} refresh of ${result.n}: ≤ ${BIG_STACK_RATIO_TARGET}× the round-trip floor`,
-        measured: `${round(ratio, 2)}× (${seconds(runOf(judged, vehicle, "refresh")?.ms ?? 0)} s vs ${seconds(roundTrip.ms)} s)`,
         pass: ratio <= BIG_STACK_RATIO_TARGET,
       });
     }
@@ -496,6 +501,8 @@ export function renderBigStacks(result: BigStacksResult, withTargets = true): st
   const parts: string[] = [];
   const timeRows: string[][] = [];
   const memoryRows: string[][] = [];
+  // Results saved before preview and refresh were repeated have one round.
+  const rounds = Math.max(1, ...result.variants.flatMap((v) => v.programs.flatMap((p) => p.operations.map((o) => o.repetitions?.length ?? 1))));
   for (const v of result.variants) {
     const variant = VARIANT_LABEL[v.variant];
     for (const p of v.programs) {
@@ -529,8 +536,9 @@ export function renderBigStacks(result: BigStacksResult, withTargets = true): st
   }
   parts.push(
     `Wall time in seconds (ratio to the no-op floor's same operation in the same run); ${result.n} resources per stack, ` +
-      `emulator at 0 ms, the programs interleaved operation by operation; preview and refresh: the median of ${SHORT_OPERATION_REPETITIONS} rounds, ` +
-      "the order reversed each round. The round-trip floor is only refreshed: each of its " +
+      "emulator at 0 ms, the programs interleaved operation by operation" +
+      (rounds > 1 ? `; preview and refresh: the median of ${rounds} rounds, the order reversed each round. ` : ". ") +
+      "The round-trip floor is only refreshed: each of its " +
       "reads is one bare HTTP exchange with the emulator, the least a refresh that reads every key can cost (its ratio is what " +
       "those exchanges cost on this machine). Requests = KMS calls of up / preview / refresh / destroy. " +
       "Load = 1-minute load average at start → end of the variant.\n\n" +

@@ -232,7 +232,24 @@ function memoryRows(cells: readonly Cell[]): MemoryRow[] {
   }));
 }
 
+/**
+ * `--render <file.json>`: judges a saved run again with today's verdicts and rewrites its tables
+ * (the .json's verdicts and notes and the .md beside it); nothing is measured.
+ */
+function renderSaved(file: string): number {
+  const report = JSON.parse(readFileSync(file, "utf8")) as BenchReport;
+  report.targets = [];
+  report.notes = [];
+  judge(report);
+  report.tables = renderTables(report);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(file.replace(/\.json$/, ".md"), `${report.tables}\n`);
+  process.stdout.write(`${report.tables}\n`);
+  return 0;
+}
+
 async function main(): Promise<number> {
+  if (process.argv[2] === "--render") return renderSaved(process.argv[3] ?? "");
   const { settings, only } = parseArgs(process.argv.slice(2));
   const t0 = performance.now();
   const startedAt = new Date();

@@ -99,24 +99,31 @@ export function sendHttpRequest(req: HttpRequest): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     let settled = false;
     let controller: Dispatcher.DispatchController | undefined;
+    let timedOut: TransportError | undefined;
     let status = 0;
     let headers: Record<string, string> = {};
     const chunks: Buffer[] = [];
-    const fail = (err: TransportError): void => {
+    /** The first outcome wins: a late answer after a timeout, or an abort's error, is dropped. */
+    const settle = (outcome: () => void): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      reject(err);
+      outcome();
+    };
+    const fail = (err: TransportError): void => {
+      settle(() => {
+        reject(err);
+      });
     };
     const timer = setTimeout(() => {
       // Made only when the timer fires: an error (and its stack trace) per request would cost
       // every request for the few that time out.
-      const err = new TransportError("timeout", "TIMEOUT", `no response within ${req.timeoutMs} ms`, {
+      timedOut = new TransportError("timeout", "TIMEOUT", `no response within ${req.timeoutMs} ms`, {
         mayHaveLanded: mayHaveLanded({ kind: "timeout" }),
       });
-      fail(err);
-      // A request still queued for a connection is aborted as soon as it starts.
-      controller?.abort(err);
+      fail(timedOut);
+      // A request still queued for a connection is aborted when it starts (onRequestStart).
+      controller?.abort(timedOut);
     }, req.timeoutMs);
     const { url } = req;
     try {
@@ -125,7 +132,7 @@ export function sendHttpRequest(req: HttpRequest): Promise<HttpResponse> {
         {
           onRequestStart(c) {
             controller = c;
-            if (settled) c.abort(new Error("timed out before it was sent"));
+            if (timedOut) c.abort(timedOut);
           },
           onResponseStart(_c, statusCode, responseHeaders) {
             status = statusCode;
@@ -142,10 +149,9 @@ export function sendHttpRequest(req: HttpRequest): Promise<HttpResponse> {
             // second socket. An immediate queued from an immediate runs after it.
             setImmediate(() => {
               setImmediate(() => {
-                if (settled) return;
-                settled = true;
-                clearTimeout(timer);
-                resolve({ status, headers, body });
+                settle(() => {
+                  resolve({ status, headers, body });
+                });
               });
             });
           },
